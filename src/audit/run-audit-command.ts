@@ -1,0 +1,71 @@
+import { readFileSync, writeFileSync } from 'node:fs';
+import { relative, resolve, isAbsolute } from 'node:path';
+import { AuditInputError } from './audit-input-error.js';
+import { auditRecords } from './audit-records.js';
+import { formatJsonReport } from './format-json-report.js';
+import { formatJunitReport } from './format-junit-report.js';
+import { formatTextReport } from './format-text-report.js';
+import { parseAllowedSigners, type AllowedSigner } from './parse-allowed-signers.js';
+
+export interface AuditCommandOptions {
+  json?: boolean;
+  junit?: string;
+  allowedSigners?: string;
+}
+
+export interface AuditCommandIo {
+  stdout: NodeJS.WritableStream;
+  stderr: NodeJS.WritableStream;
+}
+
+function write(stream: NodeJS.WritableStream, text: string): Promise<void> {
+  return new Promise((done) => {
+    stream.write(text, () => done());
+  });
+}
+
+function readAllowedSigners(file: string): AllowedSigner[] {
+  let text: string;
+  try {
+    text = readFileSync(file, 'utf8');
+  } catch (error) {
+    throw new AuditInputError(`cannot read --allowed-signers ${file}: ${(error as NodeJS.ErrnoException).code ?? (error as Error).message}; get allowed_signers from your platform team`);
+  }
+  return parseAllowedSigners(text, file);
+}
+
+function isInside(path: string, folder: string): boolean {
+  const rel = relative(resolve(folder), resolve(path));
+  return rel === '' || (!rel.startsWith('..') && !isAbsolute(rel));
+}
+
+/**
+ * `goldsmith audit [dir]`: audits the records folder and prints the report
+ * (text, or JSON with `json`), also writing JUnit XML to `junit`. Returns the
+ * exit status: 0 clean, 1 findings, 2 usage error or unreadable input.
+ *
+ * @example
+ * process.exitCode = await runAuditCommand('records', { allowedSigners: 'allowed_signers' }, { stdout: process.stdout, stderr: process.stderr });
+ */
+export async function runAuditCommand(dir: string, options: AuditCommandOptions, io: AuditCommandIo): Promise<number> {
+  try {
+    if (options.junit && isInside(options.junit, dir)) {
+      throw new AuditInputError(`--junit ${options.junit} is inside the records folder, which the audit never writes to; write the report elsewhere`);
+    }
+    const allowedSigners = options.allowedSigners ? readAllowedSigners(options.allowedSigners) : undefined;
+    const report = await auditRecords(dir, { allowedSigners });
+    if (options.junit) {
+      try {
+        writeFileSync(options.junit, formatJunitReport(report));
+      } catch (error) {
+        throw new AuditInputError(`cannot write --junit ${options.junit}: ${(error as NodeJS.ErrnoException).code ?? (error as Error).message}`);
+      }
+    }
+    await write(io.stdout, options.json ? formatJsonReport(report) : formatTextReport(report));
+    return report.ok ? 0 : 1;
+  } catch (error) {
+    const internal = !(error instanceof AuditInputError);
+    await write(io.stderr, `goldsmith audit: ${internal ? 'internal error: ' : ''}${(error as Error).message}\n`);
+    return 2;
+  }
+}

@@ -1,0 +1,26 @@
+import { README_FILE } from '../evidence/layout.js';
+import type { Run } from '../evidence/run-schema.js';
+import { quoteName } from './quote-name.js';
+import type { FileProblem } from './verify-sums.js';
+
+/** The sentence render-readme.ts writes: "`packer.log` has SHA-256 `…` and is 123 bytes long." */
+const LOG_SENTENCE = /`([^`\n]+)` has SHA-256 `([0-9a-f]{64})` and is (\d+) bytes long/;
+
+/**
+ * Checks that README.md states the log's name, SHA-256 and size as run.json
+ * does: an assessor reads the README, so it must not tell a different story.
+ *
+ * @example
+ * verifyReadme(readmeText, run) // [] when it agrees
+ */
+export function verifyReadme(text: string, run: Run): FileProblem[] {
+  if (run.kind === 'init') return [];
+  const match = LOG_SENTENCE.exec(text);
+  if (!match) return [{ file: README_FILE, message: "does not state the log's SHA-256 and size" }];
+  const [, path, sha256, size] = match;
+  const differences: string[] = [];
+  if (path !== run.log.path) differences.push(`names the log ${quoteName(path!)} (run.json: ${quoteName(run.log.path)})`);
+  if (sha256 !== run.log.sha256) differences.push(`states SHA-256 ${sha256} (run.json: ${run.log.sha256})`);
+  if (Number(size) !== run.log.size) differences.push(`states ${size} bytes (run.json: ${run.log.size})`);
+  return differences.length === 0 ? [] : [{ file: README_FILE, message: `disagrees with run.json about the log: ${differences.join(', ')}` }];
+}

@@ -1,0 +1,142 @@
+#!/usr/bin/env node
+// Wiring only: each command's module is loaded when that command runs, so
+// `goldsmith audit` never pays for the bots, Packer or SQLite.
+import { Command, CommanderError, Option } from 'commander';
+import { loadConfig } from './config/load-config.js';
+import { GOLDSMITH_VERSION } from './evidence/version.js';
+
+const program = new Command('goldsmith')
+  .description('Chat-ops and evidence for VM golden images: build with Packer, seal signed records, audit them.')
+  .version(GOLDSMITH_VERSION)
+  .option('-c, --config <file>', 'goldsmith.yaml or .json (default: ./goldsmith.yaml, or GOLDSMITH_CONFIG)')
+  .showHelpAfterError()
+  .exitOverride();
+
+const config = () => loadConfig({ file: program.opts<{ config?: string }>().config, cwd: process.cwd(), env: process.env });
+const done = (code: number) => {
+  process.exitCode = code;
+};
+
+program
+  .command('keygen')
+  .description('Write a new Ed25519 signing key: DIR/signing.key (0600), DIR/signing.pub, DIR/allowed_signers.')
+  .requiredOption('--out <dir>', 'folder to write the key files into (created if missing)')
+  .option('--identity <name>', 'signer identity for allowed_signers and ssh-keygen -I', 'goldsmith')
+  .addHelpText('after', '\nExample:\n  goldsmith keygen --out /etc/goldsmith\n  export GOLDSMITH_SIGNING_KEY=/etc/goldsmith/signing.key')
+  .action(async (options: { out: string; identity: string }) => {
+    const { keygenCommand } = await import('./commands/keygen.js');
+    done(keygenCommand(options, process.stdout));
+  });
+
+program
+  .command('seal')
+  .description('Seal a build record from a finished Packer build run outside goldsmith (its log and manifest).')
+  .requiredOption('--line <line>', 'the OS line (a matrix key or alias when packer/matrix.json exists)')
+  .requiredOption('--log <file>', "the build's log: packer build -machine-readable output, with PACKER_LOG=1 lines")
+  .option('--manifest <file>', "the Packer manifest post-processor's output (artifact_id, packer_run_uuid)")
+  .option('--records <dir>', 'records folder (default: records/ or the config)')
+  .option('--key <file>', 'signing key (default: GOLDSMITH_SIGNING_KEY or signing.key in the config)')
+  .option('--requested-by <user>', 'who asked for the build (default: the current user)')
+  .addHelpText(
+    'after',
+    '\nRefuses a log that shows a failed build, and a log or record holding a configured secret.\n\nExample:\n  PACKER_LOG=1 packer build -machine-readable . > build.log 2>&1\n  goldsmith seal --line ubuntu-24.04 --log build.log --manifest manifest.json',
+  )
+  .action(async (options: { line: string; log: string; manifest?: string; records?: string; key?: string; requestedBy?: string }) => {
+    const { sealCommand } = await import('./commands/seal.js');
+    const loaded = config();
+    if (options.records) loaded.records = options.records;
+    done(await sealCommand(loaded, options, process.stdout));
+  });
+
+program
+  .command('audit')
+  .description('Verify every record: hashes, the chain, latest and HEAD, and signatures.')
+  .argument('[dir]', 'records folder (default: records/ or the config)')
+  .option('--json', 'print the report as JSON')
+  .option('--junit <file>', 'also write a JUnit XML report to FILE')
+  .addOption(new Option('--allowed-signers <file>', 'ssh-keygen allowed_signers file; signatures are then required to be by a listed key'))
+  .addHelpText('after', '\nExit status: 0 clean, 1 findings, 2 usage error or unreadable input.\n\nExample:\n  goldsmith audit records/ --allowed-signers allowed_signers --junit audit.xml')
+  .action(async (dir: string | undefined, options: { json?: boolean; junit?: string; allowedSigners?: string }) => {
+    const { runAuditCommand } = await import('./audit/run-audit-command.js');
+    done(await runAuditCommand(dir ?? config().records, options, { stdout: process.stdout, stderr: process.stderr }));
+  });
+
+program
+  .command('build')
+  .description('Queue a Packer build of one line (a matrix key or alias), or of every enabled line with "all".')
+  .argument('<line>', 'line key, alias, or "all"')
+  .option('--wait', 'follow the build with live progress (stage, elapsed, last log line) and exit with its result')
+  .option('--requested-by <user>', 'who asks (default: the current user)')
+  .option('--queue-only', 'only queue the job; goldsmith serve or goldsmith worker runs it')
+  .addHelpText(
+    'after',
+    '\nWithout --wait a background worker runs the build (or "goldsmith serve", when it runs).\nA line that already has a queued or running job is refused, naming that job.\nExit status with --wait: 0 when every build succeeded and was sealed, 1 otherwise.\n\nExample:\n  goldsmith build win2025 --wait\n  goldsmith build all',
+  )
+  .action(async (line: string, options: { wait?: boolean; requestedBy?: string; queueOnly?: boolean }) => {
+    const { buildCommand } = await import('./commands/build.js');
+    done(await buildCommand(config(), line, options, process.stdout));
+  });
+
+program
+  .command('jobs')
+  .description('List jobs, newest first.')
+  .option('--state <state>', 'only jobs in this state (queued, running, succeeded, failed, cancelled, interrupted)')
+  .option('--limit <n>', 'how many', '20')
+  .addHelpText('after', '\nExample:\n  goldsmith jobs --state running')
+  .action(async (options: { state?: string; limit?: string }) => {
+    const { jobsCommand } = await import('./commands/jobs.js');
+    done(jobsCommand(config(), options, process.stdout));
+  });
+
+program
+  .command('job')
+  .description('Show one job: state, stage, times, reason, record; or the end of its log (scrubbed).')
+  .argument('<id>', 'job number')
+  .option('--log', "print the end of the job's log instead")
+  .option('--lines <n>', 'how many log lines with --log', '50')
+  .addHelpText('after', '\nExample:\n  goldsmith job 12 --log --lines 200')
+  .action(async (id: string, options: { log?: boolean; lines?: string }) => {
+    const { jobCommand } = await import('./commands/jobs.js');
+    done(await jobCommand(config(), id, options, process.stdout));
+  });
+
+program
+  .command('cancel')
+  .description('Cancel a queued job, or stop a running one (Packer cleans up the half-built VM).')
+  .argument('<id>', 'job number')
+  .addHelpText('after', '\nExample:\n  goldsmith cancel 12')
+  .action(async (id: string) => {
+    const { cancelCommand } = await import('./commands/jobs.js');
+    done(cancelCommand(config(), id, process.stdout));
+  });
+
+program
+  .command('matrix')
+  .description('List the OS lines of packer/matrix.json: key, whether "all" builds it, target, template, aliases.')
+  .option('--json', 'print the parsed matrix as JSON')
+  .addHelpText('after', '\nExample:\n  goldsmith matrix')
+  .action(async (options: { json?: boolean }) => {
+    const { matrixCommand } = await import('./commands/matrix.js');
+    done(matrixCommand(config(), options, process.stdout));
+  });
+
+program
+  .command('worker')
+  .description('Run queued builds in this process (goldsmith serve does this too).')
+  .option('--exit-when-idle', 'exit once no job is queued or running')
+  .addHelpText('after', '\nExample:\n  goldsmith worker --exit-when-idle')
+  .action(async (options: { exitWhenIdle?: boolean }) => {
+    const { workerCommand } = await import('./commands/worker.js');
+    done(await workerCommand(config(), options, process.stdout));
+  });
+
+try {
+  await program.parseAsync(process.argv);
+} catch (error) {
+  if (error instanceof CommanderError) {
+    process.exitCode = ['commander.helpDisplayed', 'commander.version', 'commander.help'].includes(error.code) ? 0 : 2;
+  } else {
+    process.stderr.write(`goldsmith: ${(error as Error).message}\n`);
+    process.exitCode = (error as { exitCode?: number }).exitCode ?? 1;
+  }
+}

@@ -1,0 +1,38 @@
+import { existsSync } from 'node:fs';
+import { userInfo } from 'node:os';
+import type { LoadedConfig } from '../config/load-config.js';
+import { readSigner } from '../evidence/read-signer.js';
+import { sealBuild } from '../pipeline/seal-build.js';
+import { UsageError } from './usage-error.js';
+
+export interface SealCommandOptions {
+  line: string;
+  log: string;
+  manifest?: string;
+  key?: string;
+  requestedBy?: string;
+}
+
+/** `goldsmith seal`: seals the record of a build run outside goldsmith. */
+export async function sealCommand(config: LoadedConfig, options: SealCommandOptions, stdout: NodeJS.WritableStream): Promise<number> {
+  for (const [flag, path] of [['--log', options.log], ['--manifest', options.manifest]] as const) {
+    if (path !== undefined && !existsSync(path)) throw new UsageError(`${flag} ${path}: no such file`);
+  }
+  const signer = readSigner(options.key ?? config.signing.key, config.signing.identity);
+  const sealed = await sealBuild({
+    config,
+    line: options.line,
+    log: options.log,
+    manifest: options.manifest,
+    requestedBy: { source: 'cli', user: options.requestedBy ?? userInfo().username },
+    signer,
+    env: process.env,
+  });
+  stdout.write(
+    `sealed ${sealed.record} (seq ${sealed.seq})\n` +
+      `  log SHA-256 ${sealed.log?.sha256} (${sealed.log?.size} bytes)\n` +
+      `  SHA256SUMS SHA-256 ${sealed.sumsSha256}\n` +
+      `verify: goldsmith audit ${config.records}\n`,
+  );
+  return 0;
+}

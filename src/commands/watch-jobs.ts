@@ -1,0 +1,55 @@
+import type { JobStore } from '../pipeline/job-store.js';
+import { FINAL_STATES, type Job } from '../pipeline/job-types.js';
+import { formatElapsed } from '../pipeline/format-job.js';
+import { readLogTail } from '../pipeline/read-log-tail.js';
+
+const POLL_MS = 500;
+
+async function lastLineOf(job: Job): Promise<string> {
+  if (!job.logPath) return '';
+  try {
+    const [line] = await readLogTail(job.logPath, 1, 8 * 1024);
+    return (line ?? '').replace(/^\d+,[^,]*,ui,(say|message|error),/, '').trim().slice(0, 100);
+  } catch {
+    return '';
+  }
+}
+
+function progressLine(job: Job, last: string): string {
+  return `job ${job.id} ${job.line}: ${job.state}${job.stage ? `, ${job.stage}` : ''} (${formatElapsed(job.startedAt ?? job.createdAt)})${last ? ` | ${last}` : ''}`;
+}
+
+function endLine(job: Job): string {
+  if (job.state === 'succeeded') return `job ${job.id} ${job.line}: succeeded in ${formatElapsed(job.startedAt, new Date(job.finishedAt!))}; record ${job.recordPath}, log SHA-256 ${job.logSha256}`;
+  const tail = job.tail ? `\n${job.tail.split('\n').slice(-10).map((line) => `    ${line}`).join('\n')}` : '';
+  return `job ${job.id} ${job.line}: ${job.state}${job.stage ? ` at stage "${job.stage}"` : ''}${job.exitCode !== null ? `, exit ${job.exitCode}` : ''}: ${job.reason ?? 'no reason given'}${tail}\n    log: ${job.logPath ?? '(none)'}`;
+}
+
+/**
+ * Follows jobs until each has ended, printing progress: on a terminal one
+ * line per job rewritten in place (stage, elapsed, last log line), otherwise a
+ * line per change. Resolves with the jobs as they ended.
+ */
+export async function watchJobs(store: JobStore, ids: readonly number[], stdout: NodeJS.WritableStream & { isTTY?: boolean }): Promise<Job[]> {
+  const shown = new Map<number, string>();
+  const done = new Map<number, Job>();
+  while (done.size < ids.length) {
+    for (const id of ids) {
+      if (done.has(id)) continue;
+      const job = store.get(id)!;
+      if (FINAL_STATES.includes(job.state)) {
+        done.set(id, job);
+        stdout.write(`${stdout.isTTY ? '\r\x1b[2K' : ''}${endLine(job)}\n`);
+        continue;
+      }
+      const line = progressLine(job, stdout.isTTY ? await lastLineOf(job) : '');
+      const key = stdout.isTTY ? line : `${job.state}/${job.stage}`;
+      if (shown.get(id) !== key) {
+        stdout.write(stdout.isTTY ? `\r\x1b[2K${line.slice(0, 160)}` : `${line}\n`);
+        shown.set(id, key);
+      }
+    }
+    if (done.size < ids.length) await new Promise((resolve) => setTimeout(resolve, POLL_MS));
+  }
+  return ids.map((id) => done.get(id)!);
+}

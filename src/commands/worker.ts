@@ -1,0 +1,28 @@
+import type { LoadedConfig } from '../config/load-config.js';
+import { loadMatrix } from '../config/load-matrix.js';
+import { readSigner } from '../evidence/read-signer.js';
+import { BuildQueue } from '../pipeline/build-queue.js';
+import { openJobStore } from '../pipeline/open-job-store.js';
+
+/** `goldsmith worker [--exit-when-idle]`: runs queued builds in this process. */
+export async function workerCommand(config: LoadedConfig, options: { exitWhenIdle?: boolean }, stdout: NodeJS.WritableStream): Promise<number> {
+  const store = openJobStore(config);
+  const queue = new BuildQueue({ store, config, matrix: loadMatrix(config.packer.matrix), signer: readSigner(config.signing.key, config.signing.identity), env: process.env });
+  queue.on('update', (job) => stdout.write(`${new Date().toISOString()} job ${job.id} ${job.line} ${job.state}${job.stage ? ` ${job.stage}` : ''}\n`));
+  // A signal stops Packer (it cleans up the half-built VM) and ends those jobs as cancelled.
+  const stopped = new Promise<void>((resolve) => {
+    const stop = () => void queue.stop({ cancelRunning: true }).then(resolve);
+    process.once('SIGTERM', stop);
+    process.once('SIGINT', stop);
+  });
+  const keepAlive = options.exitWhenIdle ? undefined : setInterval(() => undefined, 1 << 30);
+  for (const job of queue.start()) stdout.write(`job ${job.id} was interrupted: ${job.reason}\n`);
+  try {
+    await (options.exitWhenIdle ? Promise.race([queue.idle(), stopped]) : stopped);
+    await queue.stop();
+    return 0;
+  } finally {
+    clearInterval(keepAlive);
+    store.close();
+  }
+}

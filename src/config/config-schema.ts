@@ -1,0 +1,99 @@
+import { z } from 'zod';
+
+const SECRET_KEY = /(password|secret|token|private_?key)$/i;
+
+/**
+ * Refuses secret-looking keys anywhere in the file: secrets come from the
+ * environment only, so the config file can be committed.
+ */
+function noSecrets(value: unknown, path: (string | number)[], ctx: z.RefinementCtx): void {
+  if (value === null || typeof value !== 'object') return;
+  for (const [key, child] of Object.entries(value)) {
+    if (SECRET_KEY.test(key) && typeof child === 'string') {
+      ctx.addIssue({ code: 'custom', path: [...path, key], message: 'secrets are read from the environment only; remove this key and set the environment variable instead (docs/operator.md lists them)' });
+    }
+    noSecrets(child, [...path, key], ctx);
+  }
+}
+
+const weekday = z.enum(['sunday', 'monday', 'tuesday', 'wednesday', 'thursday', 'friday', 'saturday']);
+
+export const scheduleSchema = z
+  .object({
+    enabled: z.boolean().default(true),
+    day: weekday.default('saturday'),
+    time: z.string().regex(/^([01]\d|2[0-3]):[0-5]\d$/, 'use HH:MM, 24-hour, UTC (for example "02:00")').default('02:00'),
+    /** `all` (every enabled line) or a list of line keys. */
+    lines: z.union([z.literal('all'), z.array(z.string().min(1)).min(1)]).default('all'),
+  })
+  .strict();
+
+const userList = z.array(z.string().min(1)).default([]);
+
+export const slackSchema = z
+  .object({
+    /** Channel that carries one progress message per job. */
+    channel: z.string().min(1).optional(),
+    /** Slack user ids (U…) or user group ids (S…) allowed each action; everyone may read status. */
+    permissions: z
+      .object({ build: userList, cancel: userList, rollback: userList })
+      .strict()
+      .default({ build: [], cancel: [], rollback: [] }),
+  })
+  .strict();
+
+export const githubSchema = z
+  .object({
+    /** `owner/name` of the repository that receives promotion pull requests. */
+    repository: z.string().regex(/^[\w.-]+\/[\w.-]+$/, 'use "owner/name"').optional(),
+    base_branch: z.string().min(1).default('main'),
+    approvals_required: z.number().int().min(1).max(10).default(1),
+    /** Team slugs whose members may approve besides collaborators with write access. */
+    approver_teams: z.array(z.string().min(1)).default([]),
+    /** Count an approving pull request review as `/promote`. */
+    approve_on_review: z.boolean().default(false),
+  })
+  .strict();
+
+export const vsphereSchema = z
+  .object({
+    datacenter: z.string().min(1).optional(),
+    folder: z.string().min(1).default('Templates'),
+  })
+  .strict();
+
+/** goldsmith.yaml (or .json): everything but secrets. Paths are relative to the file. */
+export const configSchema = z
+  .object({
+    records: z.string().min(1).default('records'),
+    /** Job store (SQLite) and job logs. */
+    state_dir: z.string().min(1).default('.goldsmith'),
+    packer: z
+      .object({
+        matrix: z.string().min(1).default('packer/matrix.json'),
+        binary: z.string().min(1).default('packer'),
+        /** Var-files passed to every line before its own (vCenter endpoint, network). */
+        var_files: z.array(z.string().min(1)).default([]),
+      })
+      .strict()
+      .default({ matrix: 'packer/matrix.json', binary: 'packer', var_files: [] }),
+    max_parallel: z.number().int().min(1).max(32).default(2),
+    schedule: scheduleSchema.default({ enabled: true, day: 'saturday', time: '02:00', lines: 'all' }),
+    signing: z
+      .object({
+        /** Path of the Ed25519 signing key (GOLDSMITH_SIGNING_KEY overrides). */
+        key: z.string().min(1).optional(),
+        identity: z.string().regex(/^[\w.@-]+$/, 'use letters, digits, dots, dashes, @ and underscores').default('goldsmith'),
+      })
+      .strict()
+      .default({ identity: 'goldsmith' }),
+    /** Names of environment variables whose values must never reach a log or a record. */
+    secret_env: z.array(z.string().regex(/^[A-Za-z_][A-Za-z0-9_]*$/)).default([]),
+    vsphere: vsphereSchema.default({ folder: 'Templates' }),
+    slack: slackSchema.default({ permissions: { build: [], cancel: [], rollback: [] } }),
+    github: githubSchema.default({ base_branch: 'main', approvals_required: 1, approver_teams: [], approve_on_review: false }),
+  })
+  .strict()
+  .superRefine((value, ctx) => noSecrets(value, [], ctx));
+
+export type Config = z.infer<typeof configSchema>;

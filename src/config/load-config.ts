@@ -1,0 +1,56 @@
+import { existsSync, readFileSync } from 'node:fs';
+import { dirname, isAbsolute, resolve } from 'node:path';
+import { parse as parseYaml } from 'yaml';
+import { configSchema, type Config } from './config-schema.js';
+import { formatZodError } from './format-zod-error.js';
+
+const DEFAULT_NAMES = ['goldsmith.yaml', 'goldsmith.yml', 'goldsmith.json'];
+
+/** The configuration, with every path made absolute. */
+export interface LoadedConfig extends Config {
+  /** The file read, or undefined when goldsmith runs on defaults. */
+  file: string | undefined;
+  /** The folder relative paths were resolved against. */
+  baseDir: string;
+}
+
+function parseFile(file: string): unknown {
+  const text = readFileSync(file, 'utf8');
+  try {
+    return file.endsWith('.json') ? JSON.parse(text) : (parseYaml(text) ?? {});
+  } catch (error) {
+    throw new Error(`${file}: not valid ${file.endsWith('.json') ? 'JSON' : 'YAML'}: ${(error as Error).message}`);
+  }
+}
+
+/**
+ * Loads goldsmith's configuration: `--config FILE`, else GOLDSMITH_CONFIG,
+ * else goldsmith.yaml/.yml/.json in `cwd`, else the defaults. Environment
+ * variables GOLDSMITH_RECORDS and GOLDSMITH_SIGNING_KEY override the file.
+ *
+ * @example
+ * const config = loadConfig({ cwd: process.cwd(), env: process.env });
+ * config.records // '/srv/images/records'
+ */
+export function loadConfig(options: { file?: string; cwd: string; env: NodeJS.ProcessEnv }): LoadedConfig {
+  const named = options.file ?? options.env.GOLDSMITH_CONFIG;
+  const file = named ? resolve(options.cwd, named) : DEFAULT_NAMES.map((name) => resolve(options.cwd, name)).find((path) => existsSync(path));
+  if (named && !existsSync(file!)) throw new Error(`config file ${file} does not exist; pass --config with an existing file or unset GOLDSMITH_CONFIG`);
+  const raw = file ? parseFile(file) : {};
+  const parsed = configSchema.safeParse(raw);
+  if (!parsed.success) throw new Error(formatZodError(file ?? 'config', parsed.error));
+  const config = parsed.data;
+  const baseDir = file ? dirname(file) : options.cwd;
+  const at = (path: string) => (isAbsolute(path) ? path : resolve(baseDir, path));
+  const fromEnv = (name: string) => (options.env[name] ? resolve(options.cwd, options.env[name]!) : undefined);
+  const signingKey = fromEnv('GOLDSMITH_SIGNING_KEY') ?? (config.signing.key ? at(config.signing.key) : undefined);
+  return {
+    ...config,
+    file,
+    baseDir,
+    records: fromEnv('GOLDSMITH_RECORDS') ?? at(config.records),
+    state_dir: at(config.state_dir),
+    packer: { ...config.packer, matrix: at(config.packer.matrix), var_files: config.packer.var_files.map(at) },
+    signing: { ...config.signing, key: signingKey },
+  };
+}

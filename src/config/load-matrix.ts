@@ -1,0 +1,30 @@
+import { readFileSync } from 'node:fs';
+import { formatZodError } from './format-zod-error.js';
+import { matrixSchema, type Matrix } from './matrix-schema.js';
+
+/**
+ * Reads `packer/matrix.json`. Errors name the file, the entry (by key when it
+ * has one) and the field.
+ *
+ * @example
+ * const matrix = loadMatrix('packer/matrix.json');
+ */
+export function loadMatrix(path: string): Matrix {
+  let raw: unknown;
+  try {
+    raw = JSON.parse(readFileSync(path, 'utf8'));
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code;
+    throw new Error(code === 'ENOENT' ? `matrix file ${path} does not exist; set packer.matrix in goldsmith.yaml` : `${path}: not valid JSON: ${(error as Error).message}`);
+  }
+  const parsed = matrixSchema.safeParse(raw);
+  if (parsed.success) return parsed.data;
+  const entries = Array.isArray(raw) ? raw : [];
+  throw new Error(
+    formatZodError(path, parsed.error, ([index, ...rest]) => {
+      const key = typeof index === 'number' ? (entries[index] as { key?: unknown } | undefined)?.key : undefined;
+      const entry = typeof index === 'number' ? `entry ${index}${typeof key === 'string' ? ` ("${key}")` : ''}` : '(top level)';
+      return rest.length > 0 ? `${entry}: ${rest.map(String).join('.')}` : entry;
+    }),
+  );
+}

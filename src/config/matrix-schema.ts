@@ -1,0 +1,110 @@
+import { z } from 'zod';
+
+/** A line key: lower-case words joined by dots or dashes, as in `ubuntu-24.04`. */
+export const lineKeySchema = z
+  .string()
+  .regex(/^[a-z0-9][a-z0-9.-]{0,62}$/, 'use lower-case letters, digits, dots and dashes (for example "ubuntu-24.04")');
+
+/** A path inside the packer/ folder: relative, forward slashes, never climbing out. */
+const packerPathSchema = z
+  .string()
+  .min(1)
+  .refine((p) => !p.startsWith('/') && !p.split('/').includes('..'), 'use a path relative to packer/ that stays inside it');
+
+const linuxDiscoverySchema = z.object({
+  /** Where the newest point release is listed, and the pattern of the ISO's file name. */
+  index_url: z.string().url(),
+  pattern: z.string().min(1),
+});
+
+const entryBaseSchema = z.object({
+  key: lineKeySchema,
+  aliases: z.array(lineKeySchema).default([]),
+  enabled: z.boolean(),
+  dist: z.string().min(1),
+  version: z.string().min(1),
+  /** Where the template is built: vSphere (govc promotion), Proxmox, or local (null/qemu builders, no template store). */
+  platform: z.enum(['vsphere', 'proxmox', 'local']).default('vsphere'),
+  build_dir: packerPathSchema,
+  /**
+   * The line's var-file, relative to packer/. The repository ships it as `<config>.example`;
+   * the operator copies it to `<config>` and adjusts it to the site.
+   */
+  config: packerPathSchema,
+  /** Var-files shared with other lines (site settings such as `config/vsphere.pkrvars.hcl`), passed before `config`. */
+  var_files: z.array(packerPathSchema).default([]),
+  /** Stable template name; the build produces `<base_name>-build`, promotion keeps `<base_name>-prev`. */
+  base_name: z.string().regex(/^[A-Za-z0-9][A-Za-z0-9._-]{0,70}$/, 'use letters, digits, dots, dashes and underscores'),
+  iso_datastore_path: z.string().min(1).optional(),
+  /** Restrict the build to one Packer source, as `packer build -only`. */
+  only: z.string().min(1).optional(),
+  /** Minutes before Packer is interrupted; fractions allowed (tests use seconds). */
+  timeout_minutes: z.number().positive().max(24 * 60).default(120),
+  /** Proxmox only: the VMID Packer builds `<base_name>-build` at (scheme in docs/lines.md). */
+  vmid: z
+    .number()
+    .int()
+    .min(100, 'give a Proxmox VMID from 100 up (templates use 9000-9999, see docs/lines.md)')
+    .max(999_999_999, 'give a Proxmox VMID of at most 999999999')
+    .optional(),
+});
+
+const linuxEntrySchema = entryBaseSchema.extend({
+  os: z.literal('linux'),
+  iso_url: z.string().url().optional(),
+  sums_url: z.string().url().optional(),
+  iso_file: z.string().min(1).optional(),
+  discover: linuxDiscoverySchema.optional(),
+});
+
+const windowsEntrySchema = entryBaseSchema.extend({
+  os: z.literal('windows'),
+  /** Windows media is staged by hand on the datastore: its file name and published SHA-256. */
+  iso_file: z.string().min(1),
+  iso_checksum: z.string().regex(/^(sha256:)?[0-9a-f]{64}$/i, 'give the ISO SHA-256 as 64 hex digits').optional(),
+  edition: z.string().min(1),
+});
+
+/** One OS line of `packer/matrix.json`. */
+export const matrixEntrySchema = z.discriminatedUnion('os', [linuxEntrySchema, windowsEntrySchema]);
+
+/** `packer/matrix.json`: one entry per OS line, the single source of truth. */
+export const matrixSchema = z.array(matrixEntrySchema).superRefine((entries, ctx) => {
+  const seen = new Map<string, number>();
+  const vmids = new Map<number, number>();
+  entries.forEach((entry, index) => {
+    if (entry.platform === 'proxmox' && entry.vmid === undefined) {
+      ctx.addIssue({
+        code: 'custom',
+        path: [index, 'vmid'],
+        message: 'give Proxmox lines a "vmid" (the VMID of <base_name>-build; see the scheme in docs/lines.md)',
+      });
+    }
+    if (entry.platform !== 'proxmox' && entry.vmid !== undefined) {
+      ctx.addIssue({ code: 'custom', path: [index, 'vmid'], message: 'remove "vmid": only Proxmox lines have one' });
+    }
+    if (entry.vmid !== undefined) {
+      const first = vmids.get(entry.vmid);
+      if (first !== undefined) {
+        ctx.addIssue({
+          code: 'custom',
+          path: [index, 'vmid'],
+          message: `VMID ${entry.vmid} is already used by entry ${first}; give each line its own`,
+        });
+      } else vmids.set(entry.vmid, index);
+    }
+    for (const name of [entry.key, ...entry.aliases]) {
+      const first = seen.get(name);
+      if (first !== undefined) {
+        ctx.addIssue({
+          code: 'custom',
+          path: [index, name === entry.key ? 'key' : 'aliases'],
+          message: `"${name}" is already used by entry ${first}; keys and aliases must be unique`,
+        });
+      } else seen.set(name, index);
+    }
+  });
+});
+
+export type MatrixEntry = z.infer<typeof matrixEntrySchema>;
+export type Matrix = z.infer<typeof matrixSchema>;

@@ -1,0 +1,70 @@
+/**
+ * Where each record lives and which files it holds: the one place that knows
+ * the folder layout of format v1 (docs/records.md).
+ */
+
+export type RecordKind = 'init' | 'build' | 'promotion';
+
+/** The folder under the records root for each kind. */
+export const KIND_FOLDERS: Record<RecordKind, string> = { init: 'init', build: 'builds', promotion: 'promotions' };
+
+export const SUMS_FILE = 'SHA256SUMS';
+export const SIGNATURE_FILE = 'SHA256SUMS.sig';
+export const PREV_FILE = 'PREV';
+export const RUN_FILE = 'run.json';
+export const README_FILE = 'README.md';
+export const HEAD_FILE = 'HEAD';
+export const LATEST_LINK = 'latest';
+export const GENESIS = 'genesis';
+
+/** Hidden names the writer uses for its lock, its commit intent and its work in progress. */
+export const LOCK_FILE = '.lock';
+export const PENDING_FILE = '.pending';
+export const TEMP_PREFIX = '.tmp-';
+
+/** The log each kind carries, if any. */
+export function logFileOf(kind: RecordKind): string | undefined {
+  return kind === 'build' ? 'packer.log' : kind === 'promotion' ? 'promote.log' : undefined;
+}
+
+/** Every file a record of `kind` holds, in the order SHA256SUMS lists them, then SHA256SUMS and its signature. */
+export function recordFilesOf(kind: RecordKind): { hashed: string[]; all: string[] } {
+  const log = logFileOf(kind);
+  const hashed = [PREV_FILE, README_FILE, ...(log ? [log] : []), RUN_FILE].sort();
+  return { hashed, all: [...hashed, SUMS_FILE, SIGNATURE_FILE] };
+}
+
+/** `YYYYMMDDTHHMMSSZ`, UTC. */
+export const TIMESTAMP_PATTERN = /^\d{8}T\d{6}Z$/;
+
+/**
+ * Formats a record timestamp.
+ *
+ * @example
+ * formatTimestamp(new Date('2026-11-24T09:03:00Z')) // '20261124T090300Z'
+ */
+export function formatTimestamp(date: Date): string {
+  return date.toISOString().replace(/\.\d{3}/, '').replace(/[-:]/g, '');
+}
+
+/** The record's path relative to the records root, with forward slashes: `builds/<line>/<ts>`. */
+export function recordPathOf(kind: RecordKind, line: string | null, ts: string): string {
+  return kind === 'init' ? `${KIND_FOLDERS.init}/${ts}` : `${KIND_FOLDERS[kind]}/${line}/${ts}`;
+}
+
+/** The folder holding a record and its siblings: `init`, or `builds/<line>`. */
+export function recordParentOf(kind: RecordKind, line: string | null): string {
+  return kind === 'init' ? KIND_FOLDERS.init : `${KIND_FOLDERS[kind]}/${line}`;
+}
+
+/** Line keys as the matrix allows them; also keeps every record path free of separators and dots-only names. */
+export const LINE_PATTERN = /^[a-z0-9][a-z0-9.-]{0,62}$/;
+
+/**
+ * True for the names the writer itself leaves while it works (its lock, its
+ * commit intent, a temporary record or pointer): never part of a record, and
+ * cleared or completed by the next write.
+ */
+export function isWriterScratch(name: string): boolean {
+  return name === LOCK_FILE || name === `${LOCK_FILE}-journal` || name === PENDING_FILE || name.startsWith(TEMP_PREFIX) || (name.startsWith('.') && name.endsWith('.swap'));
+}

@@ -1,0 +1,121 @@
+import { z } from 'zod';
+import { LINE_PATTERN, TIMESTAMP_PATTERN } from './layout.js';
+
+/** The version tag every run.json of format v1 carries. */
+export const RUN_SCHEMA_VERSION = 'goldsmith.run/v1';
+
+const sha256 = z.string().regex(/^[0-9a-f]{64}$/, 'expected 64 lower-case hex digits');
+const instant = z.iso.datetime({ offset: false });
+const line = z.string().regex(LINE_PATTERN);
+
+/** Who asked for the job, and through which door. */
+export const requesterSchema = z.object({
+  source: z.enum(['slack', 'github', 'schedule', 'cli']),
+  user: z.string().min(1),
+});
+
+const digestedFileSchema = z.object({ path: z.string().min(1), sha256 });
+
+/** Where the template lives once built. */
+export const targetSchema = z.discriminatedUnion('platform', [
+  z.object({
+    platform: z.literal('vsphere'),
+    vcenter: z.string().nullable(),
+    datacenter: z.string().nullable(),
+    folder: z.string().nullable(),
+    template_name: z.string().min(1),
+  }),
+  z.object({
+    platform: z.literal('proxmox'),
+    node: z.string().nullable(),
+    vmid: z.number().int().positive().nullable(),
+    template_name: z.string().min(1),
+  }),
+  z.object({ platform: z.literal('local'), template_name: z.string().nullable() }),
+]);
+
+const logSchema = z.object({ path: z.string().min(1), sha256, size: z.number().int().nonnegative() });
+
+const commonSchema = z.object({
+  schema: z.literal(RUN_SCHEMA_VERSION),
+  seq: z.number().int().nonnegative(),
+  /** The record's own path under the records root: a moved or swapped record no longer agrees with it. */
+  record: z.string().min(1),
+  ts: z.string().regex(TIMESTAMP_PATTERN),
+  written_at: instant,
+  goldsmith_version: z.string().min(1),
+  signer: z.object({ identity: z.string().min(1), namespace: z.string().min(1), fingerprint: z.string().startsWith('SHA256:') }),
+});
+
+export const initRunSchema = commonSchema.extend({
+  kind: z.literal('init'),
+  initialised_by: z.string().min(1),
+});
+
+export const buildRunSchema = commonSchema.extend({
+  kind: z.literal('build'),
+  line,
+  job_id: z.string().nullable(),
+  requested_by: requesterSchema,
+  started_at: instant.nullable(),
+  finished_at: instant,
+  packer: z.object({ version: z.string().nullable() }),
+  template: z.object({
+    dir: z.string().nullable(),
+    git_commit: z.string().nullable(),
+    hcl_sha256: sha256.nullable(),
+  }),
+  var_files: z.array(digestedFileSchema),
+  install_media: z.object({
+    iso_path: z.string().nullable(),
+    iso_checksum: z.string().nullable(),
+    files: z.array(digestedFileSchema),
+  }),
+  target: targetSchema,
+  artifact: z.object({
+    artifact_id: z.string().nullable(),
+    packer_run_uuid: z.string().nullable(),
+    builder_type: z.string().nullable(),
+  }),
+  log: logSchema,
+});
+
+export const promotionStepSchema = z.object({
+  name: z.string().min(1),
+  result: z.enum(['ok', 'skipped', 'failed']),
+  detail: z.string(),
+  at: instant,
+});
+
+export const promotionRunSchema = commonSchema.extend({
+  kind: z.literal('promotion'),
+  action: z.enum(['promote', 'rollback']),
+  line,
+  job_id: z.string().nullable(),
+  requested_by: requesterSchema,
+  approved_by: z.array(requesterSchema),
+  started_at: instant,
+  finished_at: instant,
+  /** The build record promoted, by path and by the SHA-256 of its SHA256SUMS (what the approver saw). */
+  build: z.object({ record: z.string().min(1), sums_sha256: sha256 }).nullable(),
+  pull_request: z.object({ url: z.string().url(), number: z.number().int().positive() }).nullable(),
+  target: targetSchema,
+  steps: z.array(promotionStepSchema),
+  log: logSchema,
+});
+
+/** run.json, format v1: one schema per record kind. */
+export const runSchema = z.discriminatedUnion('kind', [initRunSchema, buildRunSchema, promotionRunSchema]);
+
+export type Run = z.infer<typeof runSchema>;
+export type InitRun = z.infer<typeof initRunSchema>;
+export type BuildRun = z.infer<typeof buildRunSchema>;
+export type PromotionRun = z.infer<typeof promotionRunSchema>;
+export type Requester = z.infer<typeof requesterSchema>;
+export type Target = z.infer<typeof targetSchema>;
+export type PromotionStep = z.infer<typeof promotionStepSchema>;
+
+/** The fields of run.json the writer fills itself. */
+type WriterOwned = 'schema' | 'seq' | 'record' | 'ts' | 'written_at' | 'goldsmith_version' | 'signer' | 'log';
+export type BuildDetails = Omit<BuildRun, WriterOwned | 'kind'>;
+export type PromotionDetails = Omit<PromotionRun, WriterOwned | 'kind'>;

@@ -1,0 +1,253 @@
+import { createHash, randomBytes } from 'node:crypto';
+import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync } from 'node:fs';
+import { hostname, userInfo } from 'node:os';
+import { join, posix, resolve } from 'node:path';
+import { copyFileHashed } from './hash-file.js';
+import {
+  KIND_FOLDERS,
+  LINE_PATTERN,
+  logFileOf,
+  PENDING_FILE,
+  PREV_FILE,
+  README_FILE,
+  recordFilesOf,
+  recordParentOf,
+  recordPathOf,
+  RUN_FILE,
+  SIGNATURE_FILE,
+  SUMS_FILE,
+  TEMP_PREFIX,
+  formatTimestamp,
+  type RecordKind,
+} from './layout.js';
+import { movePointers, readHead, type PendingWrite } from './pointers.js';
+import { recoverPendingWrite } from './recover-pending-write.js';
+import { withRecordLock } from './record-lock.js';
+import { renderRecordReadme } from './render-readme.js';
+import { runSchema, RUN_SCHEMA_VERSION, type BuildDetails, type PromotionDetails, type Run } from './run-schema.js';
+import { SecretScanner } from './secret-scanner.js';
+import { SIGNATURE_NAMESPACE, signSshsig } from './sshsig.js';
+import type { SigningKey } from './ssh-keys.js';
+import { formatPrev, formatSums, type PrevLink } from './sums.js';
+import { fsyncDirectory, replaceFileAtomically, writeFileOnce } from './sync-fs.js';
+import { GOLDSMITH_VERSION } from './version.js';
+
+/** The key records are signed with, and the identity `allowed_signers` lists it under. */
+export interface RecordSigner {
+  key: SigningKey;
+  identity: string;
+}
+
+export type RecordContent =
+  | { kind: 'build'; details: BuildDetails; log: string }
+  | { kind: 'promotion'; details: PromotionDetails; log: string };
+
+export interface WriteRecordOptions {
+  /** The records folder; created with its init record on first use. */
+  root: string;
+  signer: RecordSigner;
+  content: RecordContent;
+  /** Values that must never reach a record: sealing fails when any file holds one. */
+  secrets?: readonly string[];
+  /** The clock, for tests. */
+  now?: () => Date;
+}
+
+/** What the writer sealed. */
+export interface WrittenRecord {
+  /** Path under the records root, such as `builds/ubuntu-24.04/20261124T090300Z`. */
+  record: string;
+  /** Absolute path of the record folder. */
+  path: string;
+  seq: number;
+  ts: string;
+  /** SHA-256 of the record's SHA256SUMS: what PREV, HEAD and an approval bind to. */
+  sumsSha256: string;
+  log: { sha256: string; size: number } | undefined;
+}
+
+const sha256 = (bytes: Buffer | string): string => createHash('sha256').update(bytes).digest('hex');
+
+function ordinal(index: number): string {
+  return `secret #${index + 1} of the list given`;
+}
+
+function refuseSecrets(file: string, content: string, secrets: readonly string[]): void {
+  const scanner = new SecretScanner(secrets);
+  if (scanner.feed(Buffer.from(content, 'utf8'))) {
+    throw new Error(`refusing to seal: ${file} would contain a secret value (${ordinal(scanner.found!)}); remove it from the record's details`);
+  }
+}
+
+/** The next free timestamp of a line: record folders are never reused, even within one second. */
+function freeTimestamp(parent: string, now: Date): string {
+  let at = now.getTime();
+  while (existsSync(join(parent, formatTimestamp(new Date(at))))) at += 1000;
+  return formatTimestamp(new Date(at));
+}
+
+function visibleEntries(folder: string): string[] {
+  return existsSync(folder) ? readdirSync(folder).filter((name) => !name.startsWith('.')) : [];
+}
+
+function anyRecordExists(root: string): boolean {
+  if (visibleEntries(join(root, KIND_FOLDERS.init)).length > 0) return true;
+  return [KIND_FOLDERS.build, KIND_FOLDERS.promotion].some((kind) =>
+    visibleEntries(join(root, kind)).some((line) => visibleEntries(join(root, kind, line)).length > 0),
+  );
+}
+
+interface ChainTip {
+  seq: number;
+  prev: PrevLink;
+}
+
+/** Where the chain stands: the record after HEAD, or the genesis record when the folder is empty. */
+function readChainTip(root: string, recordPath: string): ChainTip | undefined {
+  const head = readHead(root);
+  if (!head) {
+    if (anyRecordExists(root)) {
+      throw new Error(`${root} holds records but no HEAD; refusing to start a second chain. Run "goldsmith audit ${root}" and restore HEAD from a backup`);
+    }
+    return undefined;
+  }
+  const sums = readFileSync(join(root, head.record, SUMS_FILE));
+  if (sha256(sums) !== head.sumsSha256) {
+    throw new Error(`HEAD names ${head.record}, whose ${SUMS_FILE} has changed since it was written; run "goldsmith audit ${root}"`);
+  }
+  const previous = JSON.parse(readFileSync(join(root, head.record, RUN_FILE), 'utf8')) as { seq: number };
+  const path = posix.relative(recordPath, `${head.record}/${SUMS_FILE}`);
+  return { seq: previous.seq + 1, prev: { genesis: false, sha256: head.sumsSha256, path } };
+}
+
+interface Draft {
+  kind: RecordKind;
+  line: string | null;
+  /** The temporary folder, already holding the log when there is one. */
+  temporary: string;
+  log: { name: string; sha256: string; size: number } | undefined;
+  runOf: (common: Pick<Run, 'schema' | 'seq' | 'record' | 'ts' | 'written_at' | 'goldsmith_version' | 'signer'>) => Run;
+}
+
+/** Seals a draft into the chain. Synchronous: runs under the record lock. */
+function commitDraft(root: string, draft: Draft, signer: RecordSigner, secrets: readonly string[], now: Date): WrittenRecord {
+  const parent = join(root, recordParentOf(draft.kind, draft.line));
+  const ts = freeTimestamp(parent, now);
+  const record = recordPathOf(draft.kind, draft.line, ts);
+  const tip = readChainTip(root, record) ?? { seq: 0, prev: { genesis: true } as const };
+  if ((draft.kind === 'init') !== tip.prev.genesis) throw new Error('internal: only the init record may start the chain');
+
+  const run = runSchema.parse(
+    draft.runOf({
+      schema: RUN_SCHEMA_VERSION,
+      seq: tip.seq,
+      record,
+      ts,
+      written_at: now.toISOString().replace(/\.\d{3}Z$/, 'Z'),
+      goldsmith_version: GOLDSMITH_VERSION,
+      signer: { identity: signer.identity, namespace: SIGNATURE_NAMESPACE, fingerprint: signer.key.fingerprint },
+    }),
+  );
+  const texts: Record<string, string> = {
+    [RUN_FILE]: `${JSON.stringify(run, null, 2)}\n`,
+    [README_FILE]: renderRecordReadme(run, tip.prev.genesis),
+    [PREV_FILE]: formatPrev(tip.prev),
+  };
+  const digests: Record<string, string> = draft.log ? { [draft.log.name]: draft.log.sha256 } : {};
+  for (const [name, text] of Object.entries(texts)) {
+    refuseSecrets(name, text, secrets);
+    writeFileOnce(join(draft.temporary, name), text);
+    digests[name] = sha256(text);
+  }
+  const sums = formatSums(recordFilesOf(draft.kind).hashed.map((name) => ({ sha256: digests[name]!, name })));
+  writeFileOnce(join(draft.temporary, SUMS_FILE), sums);
+  writeFileOnce(join(draft.temporary, SIGNATURE_FILE), signSshsig(Buffer.from(sums, 'utf8'), signer.key));
+  fsyncDirectory(draft.temporary);
+
+  const pending: PendingWrite = { record, kind: draft.kind, line: draft.line, ts, sumsSha256: sha256(sums) };
+  replaceFileAtomically(join(root, PENDING_FILE), `${JSON.stringify(pending)}\n`);
+  if (existsSync(join(root, record))) throw new Error(`internal: ${record} already exists; records are never replaced`);
+  renameSync(draft.temporary, join(root, record));
+  fsyncDirectory(parent);
+  movePointers(root, pending);
+  return { record, path: join(root, record), seq: tip.seq, ts, sumsSha256: pending.sumsSha256, log: draft.log };
+}
+
+function makeTemporary(root: string, kind: RecordKind, line: string | null): string {
+  const parent = join(root, recordParentOf(kind, line));
+  mkdirSync(parent, { recursive: true });
+  const temporary = join(parent, `${TEMP_PREFIX}${process.pid}-${randomBytes(6).toString('hex')}`);
+  mkdirSync(temporary);
+  return temporary;
+}
+
+function initDraft(root: string): Draft {
+  return {
+    kind: 'init',
+    line: null,
+    temporary: makeTemporary(root, 'init', null),
+    log: undefined,
+    runOf: (common) => ({ ...common, kind: 'init', initialised_by: `${userInfo().username}@${hostname()}` }),
+  };
+}
+
+/**
+ * Seals one build or promotion record into the chain: write-once, fsynced,
+ * renamed into place from a temporary sibling, then `latest` and HEAD moved.
+ * Safe against concurrent writers in other processes and against a crash at
+ * any point. The first write into an empty folder seals the init record first.
+ *
+ * @example
+ * const sealed = await writeRecord({
+ *   root: 'records',
+ *   signer: { key: readSigningKey('signing.key'), identity: 'goldsmith' },
+ *   content: { kind: 'build', details, log: '/var/lib/goldsmith/jobs/12/packer.log' },
+ *   secrets: [process.env.PKR_VAR_vsphere_password ?? ''],
+ * });
+ * console.log(sealed.record); // builds/ubuntu-24.04/20261124T090300Z
+ */
+export async function writeRecord(options: WriteRecordOptions): Promise<WrittenRecord> {
+  const root = resolve(options.root);
+  const { content, signer } = options;
+  const secrets = options.secrets ?? [];
+  const line = content.details.line;
+  if (!LINE_PATTERN.test(line)) throw new Error(`line "${line}" is not a valid line key (lower-case letters, digits, dots and dashes)`);
+  mkdirSync(root, { recursive: true });
+
+  const logName = logFileOf(content.kind)!;
+  const temporary = makeTemporary(root, content.kind, line);
+  try {
+    // The log is copied, hashed and scanned before the lock: only the small files are written while other writers wait.
+    const copied = await copyFileHashed(content.log, join(temporary, logName), secrets);
+    if (copied.secretIndex !== undefined) {
+      throw new Error(`refusing to seal: ${logName} (from ${content.log}) contains a secret value (${ordinal(copied.secretIndex)}); scrub the log and seal again`);
+    }
+    const log = { name: logName, sha256: copied.sha256, size: copied.size };
+    const logField = { path: logName, sha256: copied.sha256, size: copied.size };
+    const draft: Draft = {
+      kind: content.kind,
+      line,
+      temporary,
+      log,
+      runOf: (common) =>
+        content.kind === 'build'
+          ? { ...common, kind: 'build', ...content.details, log: logField }
+          : { ...common, kind: 'promotion', ...content.details, log: logField },
+    };
+    return withRecordLock(root, () => {
+      recoverPendingWrite(root);
+      const now = options.now?.() ?? new Date();
+      if (!readHead(root)) {
+        const init = initDraft(root);
+        try {
+          commitDraft(root, init, signer, secrets, now);
+        } finally {
+          rmSync(init.temporary, { recursive: true, force: true });
+        }
+      }
+      return commitDraft(root, draft, signer, secrets, now);
+    });
+  } finally {
+    rmSync(temporary, { recursive: true, force: true });
+  }
+}

@@ -1,0 +1,142 @@
+import { EventEmitter } from 'node:events';
+import type { LoadedConfig } from '../config/load-config.js';
+import type { Matrix } from '../config/matrix-schema.js';
+import { selectLines } from '../config/select-lines.js';
+import type { Requester } from '../evidence/run-schema.js';
+import type { RecordSigner } from '../evidence/write-record.js';
+import type { JobStore } from './job-store.js';
+import type { Job, RequestResult } from './job-types.js';
+import { runJob } from './run-job.js';
+
+export interface BuildQueueOptions {
+  store: JobStore;
+  config: LoadedConfig;
+  matrix: Matrix;
+  signer: RecordSigner | undefined;
+  env: NodeJS.ProcessEnv;
+  /** How long Packer may clean up after SIGINT before SIGKILL (default 60 s). */
+  graceMs?: number;
+  /** How often to look for queued work and cancel requests from other processes (default 1 s). */
+  pollMs?: number;
+}
+
+export interface BuildQueueEvents {
+  /** A job changed: queued, new stage, finished. `lastLine` is the newest log line, scrubbed. */
+  update: [job: Job, lastLine: string | undefined];
+}
+
+/**
+ * Runs queued builds in this process: at most `max_parallel` at once across
+ * every process sharing the job store, at most one per line. Marks jobs left
+ * running by a dead process as interrupted when it starts.
+ *
+ * @example
+ * const queue = new BuildQueue({ store, config, matrix, signer, env: process.env });
+ * queue.start();
+ * queue.on('update', (job) => console.log(job.id, job.state, job.stage));
+ * queue.request('win2025', { source: 'slack', user: 'U123' });
+ */
+export class BuildQueue extends EventEmitter<BuildQueueEvents> {
+  private readonly running = new Map<number, { controller: AbortController; done: Promise<Job> }>();
+  private timer: NodeJS.Timeout | undefined;
+  private stopped = true;
+
+  constructor(private readonly options: BuildQueueOptions) {
+    super();
+  }
+
+  /** Starts taking work; returns the jobs found interrupted by an earlier crash. */
+  start(): Job[] {
+    this.stopped = false;
+    const interrupted = this.options.store.markInterrupted();
+    for (const job of interrupted) this.emit('update', job, undefined);
+    this.options.store.heartbeat();
+    this.timer = setInterval(() => this.tick(), this.options.pollMs ?? 1000);
+    this.timer.unref();
+    this.pump();
+    return interrupted;
+  }
+
+  /**
+   * Queues a build of each line `selector` names (a key, an alias, or `all`);
+   * throws for an unknown name, with the closest keys.
+   */
+  request(selector: string, requester: Requester): RequestResult[] {
+    const results = selectLines(this.options.matrix, selector).map((entry) => this.options.store.request(entry.key, requester));
+    for (const result of results) if (result.ok) this.emit('update', result.job, undefined);
+    this.pump();
+    return results;
+  }
+
+  /** Cancels a job of any process: a queued one at once, a running one by stopping Packer. */
+  cancel(id: number, by: Requester): ReturnType<JobStore['cancel']> {
+    const result = this.options.store.cancel(id, by);
+    if (result.ok) {
+      this.running.get(id)?.controller.abort();
+      this.emit('update', result.job, undefined);
+    }
+    return result;
+  }
+
+  /** Jobs this process is running now. */
+  get runningIds(): number[] {
+    return [...this.running.keys()];
+  }
+
+  /** Resolves when no job is queued or running anywhere. */
+  async idle(): Promise<void> {
+    while (this.running.size > 0 || this.options.store.list({ states: ['queued', 'running'], limit: 1 }).length > 0) {
+      await Promise.race([...[...this.running.values()].map((entry) => entry.done), new Promise((resolve) => setTimeout(resolve, this.options.pollMs ?? 1000))]);
+      this.pump();
+    }
+  }
+
+  /**
+   * Stops taking work. With `cancelRunning`, running builds are stopped (Packer
+   * cleans up); otherwise they are left to finish. Resolves when none runs here.
+   */
+  async stop(options: { cancelRunning?: boolean } = {}): Promise<void> {
+    this.stopped = true;
+    clearInterval(this.timer);
+    if (options.cancelRunning) for (const entry of this.running.values()) entry.controller.abort();
+    await Promise.all([...this.running.values()].map((entry) => entry.done));
+    this.options.store.removeWorker();
+  }
+
+  private tick(): void {
+    this.options.store.heartbeat();
+    for (const [id, entry] of this.running) if (this.options.store.get(id)?.cancelRequested) entry.controller.abort();
+    this.pump();
+  }
+
+  private pump(): void {
+    if (this.stopped) return;
+    const { store, config, matrix } = this.options;
+    for (let job = store.claimNext(config.max_parallel); job; job = store.claimNext(config.max_parallel)) {
+      const claimed = job;
+      const entry = matrix.find((candidate) => candidate.key === claimed.line);
+      const controller = new AbortController();
+      this.emit('update', claimed, undefined);
+      const done = (
+        entry
+          ? runJob(claimed, {
+              store,
+              config,
+              entry,
+              signer: this.options.signer,
+              env: this.options.env,
+              signal: controller.signal,
+              graceMs: this.options.graceMs ?? 60_000,
+              onProgress: (updated, lastLine) => this.emit('update', updated, lastLine),
+            })
+          : Promise.resolve(store.finish(claimed.id, { state: 'failed', reason: `line ${claimed.line} is no longer in packer/matrix.json` }))
+      ).then((finished) => {
+        this.running.delete(claimed.id);
+        this.emit('update', finished, undefined);
+        this.pump();
+        return finished;
+      });
+      this.running.set(claimed.id, { controller, done });
+    }
+  }
+}

@@ -1,0 +1,45 @@
+import type { Migration } from './apply-migrations.js';
+
+/** The job store's migrations. Append only: never edit one that has shipped. */
+export const JOB_STORE_MIGRATIONS: readonly Migration[] = [
+  {
+    id: 'jobs-1',
+    sql: `CREATE TABLE jobs (
+     id INTEGER PRIMARY KEY,
+     line TEXT NOT NULL,
+     requester_source TEXT NOT NULL,
+     requester_user TEXT NOT NULL,
+     state TEXT NOT NULL CHECK (state IN ('queued', 'running', 'succeeded', 'failed', 'cancelled', 'interrupted')),
+     stage TEXT,
+     reason TEXT,
+     created_at TEXT NOT NULL,
+     started_at TEXT,
+     finished_at TEXT,
+     exit_code INTEGER,
+     log_path TEXT,
+     record_path TEXT,
+     log_sha256 TEXT,
+     artifact_id TEXT,
+     tail TEXT,
+     cancel_requested INTEGER NOT NULL DEFAULT 0,
+     owner_pid INTEGER,
+     owner_host TEXT
+   );
+   CREATE INDEX jobs_by_state ON jobs (state, line);
+   CREATE TABLE events (
+     id INTEGER PRIMARY KEY,
+     job_id INTEGER REFERENCES jobs (id),
+     at TEXT NOT NULL,
+     kind TEXT NOT NULL,
+     detail TEXT NOT NULL
+   );
+   CREATE INDEX events_by_job ON events (job_id, id);
+   CREATE TABLE workers (
+     pid INTEGER NOT NULL,
+     host TEXT NOT NULL,
+     started_at TEXT NOT NULL,
+     heartbeat_at TEXT NOT NULL,
+     PRIMARY KEY (pid, host)
+   );`,
+  },
+];

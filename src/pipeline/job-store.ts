@@ -1,0 +1,258 @@
+import Database from 'better-sqlite3';
+import { mkdirSync } from 'node:fs';
+import { hostname } from 'node:os';
+import { dirname } from 'node:path';
+import type { Requester } from '../evidence/run-schema.js';
+import { applyMigrations, openDatabase } from './apply-migrations.js';
+import { JOB_STORE_MIGRATIONS } from './job-store-schema.js';
+import type { Job, JobEvent, JobState, RequestResult } from './job-types.js';
+import { isProcessAlive } from '../evidence/is-process-alive.js';
+
+interface JobRow {
+  id: number;
+  line: string;
+  requester_source: Requester['source'];
+  requester_user: string;
+  state: JobState;
+  stage: string | null;
+  reason: string | null;
+  created_at: string;
+  started_at: string | null;
+  finished_at: string | null;
+  exit_code: number | null;
+  log_path: string | null;
+  record_path: string | null;
+  log_sha256: string | null;
+  artifact_id: string | null;
+  tail: string | null;
+  cancel_requested: number;
+  owner_pid: number | null;
+  owner_host: string | null;
+}
+
+const toJob = (row: JobRow): Job => ({
+  id: row.id,
+  line: row.line,
+  requester: { source: row.requester_source, user: row.requester_user },
+  state: row.state,
+  stage: row.stage,
+  reason: row.reason,
+  createdAt: row.created_at,
+  startedAt: row.started_at,
+  finishedAt: row.finished_at,
+  exitCode: row.exit_code,
+  logPath: row.log_path,
+  recordPath: row.record_path,
+  logSha256: row.log_sha256,
+  artifactId: row.artifact_id,
+  tail: row.tail,
+  cancelRequested: row.cancel_requested === 1,
+  ownerPid: row.owner_pid,
+  ownerHost: row.owner_host,
+});
+
+const now = () => new Date().toISOString();
+
+/** How a job ends. */
+export interface JobEnding {
+  state: Extract<JobState, 'succeeded' | 'failed' | 'cancelled'>;
+  reason: string | null;
+  exitCode?: number | null;
+  recordPath?: string | null;
+  logSha256?: string | null;
+  artifactId?: string | null;
+  tail?: string | null;
+}
+
+/**
+ * The job store: one SQLite file (WAL, busy timeout) shared by every goldsmith
+ * process on the machine. Every decision that must hold across processes (one
+ * job per line, at most max_parallel running) is taken inside an IMMEDIATE
+ * transaction, so two processes can never both win.
+ *
+ * @example
+ * const store = JobStore.open('.goldsmith/jobs.sqlite');
+ * const result = store.request('ubuntu-24.04', { source: 'cli', user: 'alice' });
+ */
+export class JobStore {
+  private constructor(private readonly db: Database.Database) {}
+
+  static open(path: string): JobStore {
+    mkdirSync(dirname(path), { recursive: true });
+    const db = openDatabase(path, Database);
+    applyMigrations(db, JOB_STORE_MIGRATIONS);
+    return new JobStore(db);
+  }
+
+  close(): void {
+    this.db.close();
+  }
+
+  private row(id: number): Job | undefined {
+    const row = this.db.prepare<[number], JobRow>('SELECT * FROM jobs WHERE id = ?').get(id);
+    return row ? toJob(row) : undefined;
+  }
+
+  get(id: number): Job | undefined {
+    return this.row(id);
+  }
+
+  /** Newest first. */
+  list(options: { limit?: number; states?: readonly JobState[]; line?: string } = {}): Job[] {
+    const states = options.states ?? [];
+    const where = [states.length > 0 ? `state IN (${states.map(() => '?').join(', ')})` : '', options.line ? 'line = ?' : ''].filter(Boolean);
+    const sql = `SELECT * FROM jobs ${where.length > 0 ? `WHERE ${where.join(' AND ')}` : ''} ORDER BY id DESC LIMIT ?`;
+    const params = [...states, ...(options.line ? [options.line] : []), options.limit ?? 50];
+    return this.db.prepare<unknown[], JobRow>(sql).all(...params).map(toJob);
+  }
+
+  events(jobId: number): JobEvent[] {
+    return this.db
+      .prepare<[number], { id: number; job_id: number | null; at: string; kind: string; detail: string }>('SELECT * FROM events WHERE job_id = ? ORDER BY id')
+      .all(jobId)
+      .map((row) => ({ id: row.id, jobId: row.job_id, at: row.at, kind: row.kind, detail: row.detail }));
+  }
+
+  /** Appends to the audit trail, of a job or (jobId null) of the service, such as a refused request. */
+  addEvent(jobId: number | null, kind: string, detail: string): void {
+    this.db.prepare('INSERT INTO events (job_id, at, kind, detail) VALUES (?, ?, ?, ?)').run(jobId, now(), kind, detail);
+  }
+
+  /**
+   * Queues a build of `line`, unless the line already has a queued or running
+   * job: then the answer names who holds it, since when, and the job.
+   */
+  request(line: string, requester: Requester): RequestResult {
+    return this.db
+      .transaction((): RequestResult => {
+        const holder = this.db.prepare<[string], JobRow>("SELECT * FROM jobs WHERE line = ? AND state IN ('queued', 'running') ORDER BY id LIMIT 1").get(line);
+        if (holder) {
+          const job = toJob(holder);
+          const since = job.startedAt ?? job.createdAt;
+          const message = `${line} is busy: job ${job.id} (${job.state}${job.stage ? `, ${job.stage}` : ''}) was requested by ${job.requester.user} via ${job.requester.source} and has held the line since ${since}`;
+          this.addEvent(null, 'refused', `build ${line} for ${requester.source}:${requester.user}: ${message}`);
+          return { ok: false, holder: job, message };
+        }
+        const { lastInsertRowid } = this.db
+          .prepare("INSERT INTO jobs (line, requester_source, requester_user, state, created_at) VALUES (?, ?, ?, 'queued', ?)")
+          .run(line, requester.source, requester.user, now());
+        const id = Number(lastInsertRowid);
+        this.addEvent(id, 'queued', `requested by ${requester.source}:${requester.user}`);
+        return { ok: true, job: this.row(id)! };
+      })
+      .immediate();
+  }
+
+  /**
+   * Starts the oldest queued job whose line has nothing running, if fewer than
+   * `maxParallel` jobs run in all; undefined when nothing may start now.
+   */
+  claimNext(maxParallel: number, owner: { pid: number; host: string } = { pid: process.pid, host: hostname() }): Job | undefined {
+    return this.db
+      .transaction((): Job | undefined => {
+        const { running } = this.db.prepare<[], { running: number }>("SELECT COUNT(*) AS running FROM jobs WHERE state = 'running'").get()!;
+        if (running >= maxParallel) return undefined;
+        const next = this.db
+          .prepare<[], JobRow>(
+            "SELECT * FROM jobs q WHERE state = 'queued' AND NOT EXISTS (SELECT 1 FROM jobs r WHERE r.line = q.line AND r.state = 'running') ORDER BY id LIMIT 1",
+          )
+          .get();
+        if (!next) return undefined;
+        this.db
+          .prepare("UPDATE jobs SET state = 'running', started_at = ?, owner_pid = ?, owner_host = ? WHERE id = ?")
+          .run(now(), owner.pid, owner.host, next.id);
+        this.addEvent(next.id, 'started', `by process ${owner.pid} on ${owner.host}`);
+        return this.row(next.id);
+      })
+      .immediate();
+  }
+
+  setStage(id: number, stage: string): void {
+    this.db.prepare('UPDATE jobs SET stage = ? WHERE id = ?').run(stage, id);
+    this.addEvent(id, 'stage', stage);
+  }
+
+  setLogPath(id: number, logPath: string): void {
+    this.db.prepare('UPDATE jobs SET log_path = ? WHERE id = ?').run(logPath, id);
+  }
+
+  finish(id: number, ending: JobEnding): Job {
+    this.db
+      .prepare(
+        'UPDATE jobs SET state = ?, reason = ?, finished_at = ?, exit_code = ?, record_path = ?, log_sha256 = ?, artifact_id = ?, tail = ? WHERE id = ?',
+      )
+      .run(ending.state, ending.reason, now(), ending.exitCode ?? null, ending.recordPath ?? null, ending.logSha256 ?? null, ending.artifactId ?? null, ending.tail ?? null, id);
+    this.addEvent(id, ending.state, ending.reason ?? '');
+    return this.row(id)!;
+  }
+
+  /**
+   * Cancels a queued job at once, or asks the process running it to stop
+   * Packer; answers with the job, or why it cannot be cancelled.
+   */
+  cancel(id: number, by: Requester): { ok: true; job: Job } | { ok: false; message: string } {
+    return this.db
+      .transaction(() => {
+        const job = this.row(id);
+        if (!job) return { ok: false as const, message: `there is no job ${id}; "goldsmith jobs" lists them` };
+        if (job.state === 'queued') {
+          this.db.prepare("UPDATE jobs SET state = 'cancelled', reason = ?, finished_at = ? WHERE id = ?").run(`cancelled by ${by.user} before it started`, now(), id);
+          this.addEvent(id, 'cancelled', `by ${by.source}:${by.user}`);
+        } else if (job.state === 'running') {
+          this.db.prepare('UPDATE jobs SET cancel_requested = 1 WHERE id = ?').run(id);
+          this.addEvent(id, 'cancel-requested', `by ${by.source}:${by.user}`);
+        } else return { ok: false as const, message: `job ${id} has already ${job.state === 'interrupted' ? 'been interrupted' : job.state}` };
+        return { ok: true as const, job: this.row(id)! };
+      })
+      .immediate();
+  }
+
+  /**
+   * Marks every job left running by a process that no longer exists (on this
+   * host) as interrupted, naming what it left behind; returns them.
+   */
+  markInterrupted(host = hostname()): Job[] {
+    return this.db
+      .transaction(() => {
+        const orphans = this.db
+          .prepare<[string], JobRow>("SELECT * FROM jobs WHERE state = 'running' AND owner_host = ?")
+          .all(host)
+          .filter((row) => !isProcessAlive(row.owner_pid ?? 0));
+        for (const row of orphans) {
+          const reason =
+            `goldsmith process ${row.owner_pid} stopped while the job was running${row.stage ? ` (stage: ${row.stage})` : ''}; no record was sealed. ` +
+            `Its log is kept at ${row.log_path ?? '(none yet)'}; a VM named for the build may remain on the target: check "goldsmith templates ${row.line}"`;
+          this.db.prepare("UPDATE jobs SET state = 'interrupted', reason = ?, finished_at = ? WHERE id = ?").run(reason, now(), row.id);
+          this.addEvent(row.id, 'interrupted', reason);
+        }
+        return orphans.map((row) => this.row(row.id)!);
+      })
+      .immediate();
+  }
+
+  /** Registers (or refreshes) a process that runs jobs. */
+  heartbeat(pid = process.pid, host = hostname()): void {
+    this.db
+      .prepare('INSERT INTO workers (pid, host, started_at, heartbeat_at) VALUES (?, ?, ?, ?) ON CONFLICT (pid, host) DO UPDATE SET heartbeat_at = excluded.heartbeat_at')
+      .run(pid, host, now(), now());
+  }
+
+  removeWorker(pid = process.pid, host = hostname()): void {
+    this.db.prepare('DELETE FROM workers WHERE pid = ? AND host = ?').run(pid, host);
+  }
+
+  /** True when a live process on this host runs jobs. */
+  hasLiveWorker(host = hostname()): boolean {
+    return this.db
+      .prepare<[string], { pid: number }>('SELECT pid FROM workers WHERE host = ?')
+      .all(host)
+      .some((row) => isProcessAlive(row.pid));
+  }
+
+  /** Jobs by state, for /metrics. */
+  countByState(): Record<JobState, number> {
+    const counts = { queued: 0, running: 0, succeeded: 0, failed: 0, cancelled: 0, interrupted: 0 };
+    for (const row of this.db.prepare<[], { state: JobState; n: number }>('SELECT state, COUNT(*) AS n FROM jobs GROUP BY state').all()) counts[row.state] = row.n;
+    return counts;
+  }
+}

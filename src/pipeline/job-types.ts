@@ -1,0 +1,43 @@
+import type { Requester } from '../evidence/run-schema.js';
+
+export const JOB_STATES = ['queued', 'running', 'succeeded', 'failed', 'cancelled', 'interrupted'] as const;
+export type JobState = (typeof JOB_STATES)[number];
+
+/** States a job never leaves. */
+export const FINAL_STATES: readonly JobState[] = ['succeeded', 'failed', 'cancelled', 'interrupted'];
+
+/** One build of one line, as the job store keeps it. */
+export interface Job {
+  id: number;
+  line: string;
+  requester: Requester;
+  state: JobState;
+  /** The build's current stage (creating VM, provisioning, …), or null before it starts. */
+  stage: string | null;
+  /** Why the job ended as it did, in the user's words. */
+  reason: string | null;
+  createdAt: string;
+  startedAt: string | null;
+  finishedAt: string | null;
+  exitCode: number | null;
+  logPath: string | null;
+  recordPath: string | null;
+  logSha256: string | null;
+  artifactId: string | null;
+  /** The last lines of the log (scrubbed), kept for the user when a build fails. */
+  tail: string | null;
+  cancelRequested: boolean;
+  ownerPid: number | null;
+  ownerHost: string | null;
+}
+
+export interface JobEvent {
+  id: number;
+  jobId: number | null;
+  at: string;
+  kind: string;
+  detail: string;
+}
+
+/** The answer to a build request: a queued job, or why not. */
+export type RequestResult = { ok: true; job: Job } | { ok: false; holder: Job; message: string };

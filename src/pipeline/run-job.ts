@@ -1,0 +1,124 @@
+import { existsSync, mkdirSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import type { LoadedConfig } from '../config/load-config.js';
+import type { MatrixEntry } from '../config/matrix-schema.js';
+import type { RecordSigner } from '../evidence/write-record.js';
+import { collectSecrets } from './collect-secrets.js';
+import { lineVarFiles } from './line-var-files.js';
+import type { JobEnding, JobStore } from './job-store.js';
+import type { Job } from './job-types.js';
+import { runPacker, type RunPackerResult } from './run-packer.js';
+import { sealBuild } from './seal-build.js';
+
+export interface RunJobContext {
+  store: JobStore;
+  config: LoadedConfig;
+  entry: MatrixEntry;
+  signer: RecordSigner | undefined;
+  env: NodeJS.ProcessEnv;
+  signal: AbortSignal;
+  graceMs: number;
+  /** Called whenever the job's stage or last line changes. */
+  onProgress: (job: Job, lastLine: string | undefined) => void;
+}
+
+/** The folder holding one job's log and manifest. */
+export function jobDirOf(config: LoadedConfig, jobId: number): string {
+  return join(config.state_dir, 'jobs', String(jobId));
+}
+
+function failureReason(result: RunPackerResult, entry: MatrixEntry): string {
+  if (result.preflightError) return result.preflightError;
+  if (result.exitCode === 0 && result.outcome.artifacts.length === 0 && entry.only) {
+    return `Packer built nothing: -only=${entry.only} names no source of this template (check "only" in packer/matrix.json)`;
+  }
+  return result.outcome.reason ?? `packer build exited with status ${result.exitCode}`;
+}
+
+function endingOf(result: RunPackerResult, entry: MatrixEntry): JobEnding | undefined {
+  const tail = result.tail.join('\n');
+  if (result.endedBy === 'timeout') {
+    return { state: 'cancelled', reason: `timed out after ${entry.timeout_minutes} minutes (timeout_minutes of ${entry.key} in packer/matrix.json)`, exitCode: result.exitCode, tail };
+  }
+  if (result.endedBy === 'cancel') return { state: 'cancelled', reason: 'cancelled on request; Packer was stopped and cleaned up', exitCode: result.exitCode, tail };
+  if (result.exitCode !== 0 || result.preflightError || !result.outcome.succeeded) {
+    return { state: 'failed', reason: failureReason(result, entry), exitCode: result.exitCode, tail };
+  }
+  return undefined;
+}
+
+/**
+ * Runs one claimed job to its end: Packer for the line, then, on success
+ * only, the sealed build record. Never throws: every failure ends the job
+ * with a reason the user can act on.
+ */
+export async function runJob(job: Job, context: RunJobContext): Promise<Job> {
+  const { store, config, entry } = context;
+  const jobDir = jobDirOf(config, job.id);
+  const logPath = join(jobDir, 'packer.log');
+  let lastLine: string | undefined;
+  const progress = () => context.onProgress(store.get(job.id)!, lastLine);
+  try {
+    mkdirSync(jobDir, { recursive: true });
+    store.setLogPath(job.id, logPath);
+    const packerDir = dirname(config.packer.matrix);
+    const varFiles = lineVarFiles(config, entry);
+    const lineVarFile = varFiles.own;
+    if (!existsSync(lineVarFile)) {
+      const hint = existsSync(`${lineVarFile}.example`) ? `copy ${lineVarFile}.example to ${lineVarFile} and fill it in` : `create it or fix "config" of ${entry.key} in packer/matrix.json`;
+      return store.finish(job.id, { state: 'failed', reason: `the line's var-file ${lineVarFile} does not exist: ${hint}` });
+    }
+    const manifestPath = join(jobDir, 'manifest.json');
+    const result = await runPacker({
+      binary: config.packer.binary,
+      buildDir: join(packerDir, entry.build_dir),
+      varFiles: [...varFiles.shared, lineVarFile],
+      only: entry.only,
+      env: { ...context.env, PKR_VAR_manifest_path: manifestPath },
+      logPath,
+      secrets: collectSecrets(context.env, config.secret_env),
+      timeoutMs: entry.timeout_minutes * 60_000,
+      graceMs: context.graceMs,
+      signal: context.signal,
+      onStage: (stage) => {
+        store.setStage(job.id, stage);
+        progress();
+      },
+      onLine: (line) => {
+        lastLine = line;
+      },
+    });
+    const ending = endingOf(result, entry);
+    if (ending) return store.finish(job.id, ending);
+    if (!context.signer) {
+      return store.finish(job.id, { state: 'failed', reason: 'the build succeeded but no record could be sealed: no signing key (set GOLDSMITH_SIGNING_KEY or signing.key)', exitCode: 0 });
+    }
+    store.setStage(job.id, 'sealing record');
+    progress();
+    const sealed = await sealBuild({
+      config,
+      line: entry.key,
+      log: logPath,
+      manifest: existsSync(manifestPath) ? manifestPath : undefined,
+      requestedBy: job.requester,
+      jobId: String(job.id),
+      signer: context.signer,
+      env: context.env,
+      startedAt: job.startedAt ? new Date(job.startedAt) : undefined,
+      outcome: { ...result.outcome, packerVersion: result.packerVersion },
+    });
+    store.setStage(job.id, 'done');
+    return store.finish(job.id, {
+      state: 'succeeded',
+      reason: null,
+      exitCode: 0,
+      recordPath: sealed.record,
+      logSha256: sealed.log?.sha256 ?? null,
+      artifactId: result.outcome.artifacts[0]?.id ?? null,
+    });
+  } catch (error) {
+    return store.finish(job.id, { state: 'failed', reason: (error as Error).message });
+  } finally {
+    progress();
+  }
+}

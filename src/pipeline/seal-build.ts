@@ -1,0 +1,93 @@
+import { existsSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import type { LoadedConfig } from '../config/load-config.js';
+import { loadMatrix } from '../config/load-matrix.js';
+import type { MatrixEntry } from '../config/matrix-schema.js';
+import { selectLines } from '../config/select-lines.js';
+import type { BuildDetails, Requester, Target } from '../evidence/run-schema.js';
+import { writeRecord, type RecordSigner, type WrittenRecord } from '../evidence/write-record.js';
+import { collectSecrets } from './collect-secrets.js';
+import { lineVarFiles } from './line-var-files.js';
+import { describeTemplate } from './describe-template.js';
+import type { PackerOutcomeResult } from './packer-outcome.js';
+import { readPackerManifest } from './read-packer-manifest.js';
+import { readPackerOutcome } from './read-packer-outcome.js';
+
+export interface SealBuildOptions {
+  config: LoadedConfig;
+  /** A matrix key or alias; any valid line key when no matrix is configured. */
+  line: string;
+  /** The finished build's log (machine-readable output and/or PACKER_LOG). */
+  log: string;
+  manifest?: string | undefined;
+  requestedBy: Requester;
+  jobId?: string | null;
+  signer: RecordSigner;
+  env: NodeJS.ProcessEnv;
+  startedAt?: Date | undefined;
+  /** The outcome, when the caller followed the build live; otherwise the log is read. */
+  outcome?: PackerOutcomeResult;
+}
+
+function iso(date: Date | undefined): string | null {
+  return date ? date.toISOString().replace(/\.\d{3}Z$/, 'Z') : null;
+}
+
+function targetOf(entry: MatrixEntry | undefined, config: LoadedConfig, artifactId: string | null): Target {
+  if (!entry || entry.platform === 'local') return { platform: 'local', template_name: artifactId };
+  if (entry.platform === 'proxmox') return { platform: 'proxmox', node: null, vmid: null, template_name: `${entry.base_name}-build` };
+  return { platform: 'vsphere', vcenter: null, datacenter: config.vsphere.datacenter ?? null, folder: config.vsphere.folder, template_name: `${entry.base_name}-build` };
+}
+
+/** The matrix entry for `line`, or undefined when no matrix is configured. */
+export function findMatrixEntry(config: LoadedConfig, line: string): MatrixEntry | undefined {
+  if (!existsSync(config.packer.matrix)) return undefined;
+  if (line === 'all') throw new Error('a record is sealed for one line; name it instead of "all"');
+  return selectLines(loadMatrix(config.packer.matrix), line)[0];
+}
+
+/**
+ * Seals the build record of a finished, successful Packer build: checks the
+ * log shows success, fills run.json from the matrix, the template folder and
+ * the manifest, and writes the record with every configured secret refused.
+ *
+ * @example
+ * await sealBuild({ config, line: 'win2025', log: 'packer.log', manifest: 'manifest.json',
+ *   requestedBy: { source: 'cli', user: 'alice' }, signer, env: process.env });
+ */
+export async function sealBuild(options: SealBuildOptions): Promise<WrittenRecord> {
+  const { config } = options;
+  const outcome = options.outcome ?? (await readPackerOutcome(options.log));
+  if (!outcome.succeeded) throw new Error(`refusing to seal ${options.log}: ${outcome.reason}`);
+  const entry = findMatrixEntry(config, options.line);
+  const manifest = options.manifest ? readPackerManifest(options.manifest) : undefined;
+  const packerDir = dirname(config.packer.matrix);
+  const lineFiles = entry ? lineVarFiles(config, entry) : { shared: config.packer.var_files, own: undefined };
+  const varFiles = [...lineFiles.shared, ...(lineFiles.own && existsSync(lineFiles.own) ? [lineFiles.own] : [])].filter((path) => existsSync(path));
+  const described = entry
+    ? await describeTemplate(entry, packerDir, varFiles, config.baseDir)
+    : { template: { dir: null, git_commit: null, hcl_sha256: null }, var_files: [] };
+  const artifactId = manifest?.artifact_id ?? outcome.artifacts.at(-1)?.id ?? null;
+  const details: BuildDetails = {
+    line: entry?.key ?? options.line,
+    job_id: options.jobId ?? null,
+    requested_by: options.requestedBy,
+    started_at: iso(options.startedAt ?? outcome.startedAt),
+    finished_at: iso(manifest?.build_time ? new Date(manifest.build_time * 1000) : outcome.finishedAt) ?? iso(new Date())!,
+    packer: { version: outcome.packerVersion ?? null },
+    ...described,
+    install_media: {
+      iso_path: entry?.iso_datastore_path && entry.iso_file ? `${entry.iso_datastore_path}/${entry.iso_file}` : (entry?.iso_datastore_path ?? null),
+      iso_checksum: entry?.os === 'windows' ? (entry.iso_checksum ?? null) : null,
+      files: [],
+    },
+    target: targetOf(entry, config, artifactId),
+    artifact: { artifact_id: artifactId, packer_run_uuid: manifest?.packer_run_uuid ?? null, builder_type: manifest?.builder_type ?? null },
+  };
+  return writeRecord({
+    root: config.records,
+    signer: options.signer,
+    content: { kind: 'build', details, log: options.log },
+    secrets: collectSecrets(options.env, config.secret_env),
+  });
+}

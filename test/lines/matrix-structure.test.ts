@@ -1,0 +1,187 @@
+import { existsSync, readFileSync, statSync } from 'node:fs';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import {
+  loadBuildFolder,
+  loadLines,
+  packerDir,
+  parseVarFile,
+  pluginsFile,
+  readVarFile,
+  referencedVariables,
+  resolveString,
+  type BuildFolder,
+} from './lines.js';
+
+const lines = loadLines();
+
+/** The nine lines of the vSphere seed and the four of the Proxmox seed. */
+const expectedKeys = [
+  'ubuntu-24.04', 'ubuntu-22.04', 'debian-12', 'debian-13', 'rocky-9', 'almalinux-9',
+  'windows-server-2025', 'windows-server-2022', 'windows-11',
+  'tpl-ubuntu-22.04', 'tpl-ubuntu-24.04', 'tpl-rocky-9', 'tpl-win2022',
+];
+
+const contexts = new Map<string, ReturnType<typeof parseLine>>();
+const lineContext = (entry: (typeof lines)[number]) => {
+  if (!contexts.has(entry.key)) contexts.set(entry.key, parseLine(entry));
+  return contexts.get(entry.key)!;
+};
+
+async function parseLine(entry: (typeof lines)[number]) {
+  const folder = await loadBuildFolder(join(packerDir, entry.build_dir));
+  const vars: Record<string, unknown> = {};
+  const varFiles = [];
+  for (const name of [...entry.var_files, entry.config]) {
+    const file = readVarFile(name);
+    if (file === undefined) throw new Error(`${name} (or ${name}.example) does not exist under packer/`);
+    varFiles.push({ name, values: await parseVarFile(file.path, file.text) });
+    Object.assign(vars, varFiles.at(-1)!.values);
+  }
+  const sourceName = entry.only ?? [...folder.sources.keys()][0] ?? '(no source)';
+  return { folder, vars, varFiles, sourceName, source: folder.sources.get(sourceName) };
+}
+
+function resolved(folder: BuildFolder, vars: Record<string, unknown>, value: unknown): string {
+  return resolveString(String(value), folder, vars);
+}
+
+describe('packer/matrix.json', () => {
+  it('has exactly the seed lines, each once', () => {
+    expect(lines.map((l) => l.key).sort()).toEqual([...expectedKeys].sort());
+  });
+
+  it('gives Windows lines an edition, a staged ISO and an -only source', () => {
+    for (const entry of lines.filter((l) => l.os === 'windows')) {
+      expect(entry.only, entry.key).toMatch(/^[a-z-]+\.[a-z0-9-]+$/);
+      expect(entry.only, entry.key).toContain(entry.edition);
+    }
+    expect(lines.find((l) => l.key === 'windows-server-2025')).toMatchObject({
+      aliases: ['win2025'],
+      edition: 'datacenter-dexp',
+      only: 'vsphere-iso.windows-server-datacenter-dexp',
+    });
+  });
+
+  it('keeps Proxmox VMIDs in the template range 9000-9999, one per line', () => {
+    const proxmox = lines.filter((l) => l.platform === 'proxmox');
+    expect(proxmox.map((l) => l.key).sort()).toEqual(['tpl-rocky-9', 'tpl-ubuntu-22.04', 'tpl-ubuntu-24.04', 'tpl-win2022']);
+    for (const entry of proxmox) expect(entry.vmid, entry.key).toBeGreaterThanOrEqual(9000);
+    for (const entry of proxmox) expect(entry.vmid, entry.key).toBeLessThanOrEqual(9999);
+  });
+});
+
+describe.each(lines.map((l) => [l.key, l] as const))('line %s', (_key, entry) => {
+  it('points at an existing build folder, config and var-files', () => {
+    const dir = join(packerDir, entry.build_dir);
+    expect(existsSync(dir) && statSync(dir).isDirectory(), `${entry.build_dir} is not a folder`).toBe(true);
+    for (const name of [...entry.var_files, entry.config]) {
+      expect(readVarFile(name), `${name} or ${name}.example`).toBeDefined();
+    }
+  });
+
+  it('keeps required_plugins alone in plugins.pkr.hcl, which Packer 1.6 leaves out', async () => {
+    const { folder } = await lineContext(entry);
+    expect(folder.files).toContain(pluginsFile);
+    expect(folder.blocksByFile.get(pluginsFile)).toEqual(['packer']);
+    expect(readFileSync(join(folder.dir, pluginsFile), 'utf8')).toMatch(/required_plugins\s*{/);
+    for (const [file, blocks] of folder.blocksByFile) {
+      if (file === pluginsFile) continue;
+      expect(blocks, `${file} must not hold blocks Packer 1.6 rejects`).not.toContain('packer');
+      expect(blocks, file).not.toContain('data');
+    }
+  });
+
+  it('names a real source with -only, building <base_name>-build', async () => {
+    const { folder, vars, sourceName, source } = await lineContext(entry);
+    if (entry.only === undefined) expect(folder.sources.size, 'several sources: give the line an -only').toBe(1);
+    expect(source, `-only ${sourceName} matches none of ${[...folder.sources.keys()].join(', ')}`).toBeDefined();
+    const name = source!.vm_name ?? source!.template_name;
+    expect(resolved(folder, vars, name)).toBe(`${entry.base_name}-build`);
+    if (source!.template_name !== undefined) expect(resolved(folder, vars, source!.template_name)).toBe(`${entry.base_name}-build`);
+    expect(source!.convert_to_template ?? (entry.platform === 'proxmox' ? true : undefined), 'vSphere sources convert to a template').toBe(true);
+  });
+
+  it('declares every variable it uses and gets each from a var-file, a default or PKR_VAR_', async () => {
+    const { folder, varFiles } = await lineContext(entry);
+    const used = referencedVariables(folder);
+    const declared = new Set(folder.variables.keys());
+    expect([...used].filter((v) => !declared.has(v)), 'used but not declared').toEqual([]);
+    expect([...declared].filter((v) => !used.has(v)), 'declared but never used').toEqual([]);
+
+    const set = new Set(varFiles.flatMap((f) => Object.keys(f.values)));
+    for (const file of varFiles) {
+      expect(Object.keys(file.values).filter((v) => !declared.has(v)), `${file.name} sets undeclared variables`).toEqual([]);
+    }
+    for (const [name, variable] of folder.variables) {
+      if (variable.sensitive) {
+        // Secrets come from PKR_VAR_* only: no default, never in a var-file.
+        expect(variable.default, `${name} is sensitive: it must have no default`).toBeUndefined();
+        expect(set.has(name), `${name} is sensitive: set it with PKR_VAR_${name}, not in a var-file`).toBe(false);
+      } else if (variable.default === undefined) {
+        expect(set.has(name), `${name} has no default: set it in ${[...entry.var_files, entry.config].join(' or ')}`).toBe(true);
+      }
+    }
+  });
+
+  it('marks every credential variable sensitive', async () => {
+    const { folder } = await lineContext(entry);
+    for (const [name, variable] of folder.variables) {
+      if (/password|secret|token/.test(name)) expect(variable.sensitive, name).toBe(true);
+    }
+  });
+
+  it('agrees with the matrix on the install media (and the VMID on Proxmox)', async () => {
+    const { vars } = await lineContext(entry);
+    if (entry.platform === 'vsphere') {
+      expect(vars.iso_path).toBe(`${entry.iso_datastore_path}/${entry.iso_file}`);
+    } else {
+      expect(vars.iso_file).toBe(entry.iso_file);
+      expect(vars.vm_id).toBe(entry.vmid);
+    }
+  });
+
+  it('runs the Ansible playbook for its OS and writes a manifest', async () => {
+    const { folder, vars } = await lineContext(entry);
+    const ansible = folder.provisioners.filter((p) => p.type === 'ansible');
+    expect(ansible).toHaveLength(1);
+    const attrs = ansible[0]!.attrs;
+    const playbook = resolved(folder, vars, attrs.playbook_file);
+    expect(playbook.endsWith(`ansible/${entry.os}.yml`), playbook).toBe(true);
+    expect(existsSync(playbook), playbook).toBe(true);
+    const extra = (attrs.extra_arguments as string[]).join(' ');
+    expect(extra).toContain(`platform=${entry.platform}`);
+    for (const env of (attrs.ansible_env_vars ?? []) as string[]) {
+      const config = /^ANSIBLE_CONFIG=(.*)$/.exec(env);
+      if (config) expect(existsSync(resolved(folder, vars, config[1] ?? '')), env).toBe(true);
+    }
+    expect(folder.postProcessors.map((p) => p.type)).toEqual(['manifest']);
+  });
+
+  it('delivers the install answers from files that exist', async () => {
+    const { folder, vars, source } = await lineContext(entry);
+    const paths = [
+      ...((source!.cd_files ?? []) as string[]),
+      ...(source!.http_directory === undefined ? [] : [source!.http_directory as string]),
+    ].map((p) => resolved(folder, vars, p));
+    if (entry.os === 'linux') expect(paths.length, 'a Linux line needs cd_files or http_directory').toBeGreaterThan(0);
+    for (const path of paths) expect(existsSync(path), path).toBe(true);
+  });
+});
+
+describe('Windows answer-file seeds', () => {
+  const renderSeed = readFileSync(join(packerDir, 'data/windows/render-seed'), 'utf8');
+  const editions = new Set([...renderSeed.matchAll(/^\s+([a-z0-9-]+)\)\s+image=/gm)].map((m) => m[1]));
+
+  it('render-seed knows every edition a vSphere Windows source attaches', async () => {
+    expect(editions.size).toBeGreaterThanOrEqual(5);
+    for (const entry of lines.filter((l) => l.os === 'windows' && l.platform === 'vsphere')) {
+      const folder = await loadBuildFolder(join(packerDir, entry.build_dir));
+      for (const [name, source] of folder.sources) {
+        const seeds = ((source.iso_paths ?? []) as string[]).flatMap((p) => [...p.matchAll(/\/([a-z0-9-]+)\.iso$/g)].map((m) => m[1]));
+        expect(seeds, `${entry.build_dir} ${name}`).toHaveLength(1);
+        expect(editions.has(seeds[0]), `${seeds[0]} is not an edition in render-seed`).toBe(true);
+      }
+    }
+  });
+});
