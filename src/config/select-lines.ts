@@ -21,7 +21,8 @@ function distance(a: string, b: string): number {
  * closestNames('ubunt-24.04', ['ubuntu-24.04', 'debian-12']) // ['ubuntu-24.04']
  */
 export function closestNames(word: string, names: readonly string[], count = 3): string[] {
-  const scored = names.map((name) => ({ name, score: name.includes(word) || word.includes(name) ? 0 : distance(word, name) }));
+  // A name that contains what was typed is the best guess; a short name inside a long word is not.
+  const scored = names.map((name) => ({ name, score: name.includes(word) ? 0 : distance(word, name) }));
   const limit = Math.max(2, Math.ceil(word.length / 2));
   return scored
     .filter((entry) => entry.score <= limit)
