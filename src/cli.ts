@@ -130,6 +130,86 @@ program
     done(await workerCommand(config(), options, process.stdout));
   });
 
+program
+  .command('promote')
+  .description("Promote a vSphere line's latest build: <base>-build becomes <base>, the old <base> is kept as <base>-prev; seals a promotion record.")
+  .argument('<line>', 'line key or alias (platform "vsphere")')
+  .option('--expect-sums <sha256>', "refuse unless the line's latest build record's SHA256SUMS still has this SHA-256 (what was approved)")
+  .option('--requested-by <user>', 'who asks, and approves (default: the current user)')
+  .addHelpText(
+    'after',
+    '\nSteps, each journaled before and after: check <base>-build, destroy <base>-prev, rename <base> to <base>-prev,\n' +
+      'rename <base>-build to <base>, verify, seal the record. A promotion an earlier process left unfinished\n' +
+      '(killed, or vCenter unreachable) is finished first: running the same command again completes it.\n' +
+      'vCenter: GOVC_URL, GOVC_USERNAME, GOVC_PASSWORD (GOVC_INSECURE, GOVC_DATACENTER); folder: vsphere.folder.\n' +
+      'Exit status: 0 promoted, 1 refused, busy, interrupted or failed (the message says which and what to do).\n\n' +
+      'Example:\n  goldsmith promote ubuntu-24.04\n  goldsmith promote win2025 --expect-sums 3f5a…(64 hex digits)',
+  )
+  .action(async (line: string, options: { expectSums?: string; requestedBy?: string }) => {
+    const { promoteCommand } = await import('./commands/promote.js');
+    done(await promoteCommand(config(), line, options, process.stdout, process.stderr));
+  });
+
+program
+  .command('rollback')
+  .description('Roll a vSphere line back one step: <base>-prev becomes <base> again; the replaced template is kept as <base>-rolledback-<ts>.')
+  .argument('<line>', 'line key or alias (platform "vsphere")')
+  .option('--requested-by <user>', 'who asks, and approves (default: the current user)')
+  .addHelpText(
+    'after',
+    '\nJournaled, resumed and sealed like a promotion (action "rollback"). Refused when the line has no <base>-prev.\n\n' +
+      'Example:\n  goldsmith rollback ubuntu-24.04\n  goldsmith templates ubuntu-24.04',
+  )
+  .action(async (line: string, options: { requestedBy?: string }) => {
+    const { rollbackCommand } = await import('./commands/rollback.js');
+    done(await rollbackCommand(config(), line, options, process.stdout, process.stderr));
+  });
+
+program
+  .command('templates')
+  .description("List each vSphere line's templates (<base>, -prev, -build, rolled-back ones) with their creation times.")
+  .argument('[line]', 'one line key or alias (default: every vSphere line)')
+  .option('--json', 'print JSON')
+  .addHelpText(
+    'after',
+    '\nCreation time is config.createDate, or config.modified where vCenter does not set it (vcsim).\n\nExample:\n  goldsmith templates ubuntu-24.04',
+  )
+  .action(async (line: string | undefined, options: { json?: boolean }) => {
+    const { templatesCommand } = await import('./commands/templates.js');
+    done(await templatesCommand(config(), line, options, process.stdout));
+  });
+
+program
+  .command('demo')
+  .description('Run the whole job end to end on the vSphere simulator: build, promote, build, promote, roll back, audit.')
+  .option('--records <dir>', 'records folder (default: demo/records; an existing chain there is appended to)')
+  .addHelpText(
+    'after',
+    '\nStarts vcsim on a free loopback port, builds the packer/sim/ lines through the job queue with real Packer,\n' +
+      'promotes and rolls back through govc, audits the records and prints a summary. Stops vcsim and every\n' +
+      'process it started on exit, failure or Ctrl-C. Needs scripts/setup-infra (npm run demo runs it first).\n\n' +
+      'Example:\n  npm run demo\n  goldsmith demo --records /tmp/demo-records',
+  )
+  .action(async (options: { records?: string }) => {
+    const { demoCommand } = await import('./commands/demo.js');
+    done(await demoCommand(options, { stdout: process.stdout, stderr: process.stderr }));
+  });
+
+program
+  .command('serve')
+  .description('Run the HTTP server: Slack /image commands and progress messages, GitHub promotion pull requests, the build queue, the weekly schedule, /healthz and /metrics.')
+  .option('--port <n>', 'port to listen on (default: PORT, else 3000)')
+  .option('--host <addr>', 'address to listen on', '0.0.0.0')
+  .option('--drain-seconds <n>', 'on SIGTERM, how long running builds may finish before Packer is told to stop them', '60')
+  .addHelpText(
+    'after',
+    "\nNeeds SLACK_SIGNING_SECRET and SLACK_BOT_TOKEN (docs/slack.md); the GitHub app starts when APP_ID, PRIVATE_KEY or\nPRIVATE_KEY_PATH, and WEBHOOK_SECRET are set (docs/github.md).\nRequest URLs: https://<host>/slack/events (Slack), https://<host>/github/webhooks (GitHub).\nSIGTERM stops taking requests, lets running builds finish for --drain-seconds, then stops them and exits 0.\n\nExample:\n  export SLACK_SIGNING_SECRET=... SLACK_BOT_TOKEN=xoxb-...\n  goldsmith serve --port 3000",
+  )
+  .action(async (options: { port?: string; host: string; drainSeconds: string }) => {
+    const { serveCommand } = await import('./commands/serve.js');
+    done(await serveCommand(config(), { port: options.port, host: options.host, drainSeconds: options.drainSeconds, env: process.env }));
+  });
+
 try {
   await program.parseAsync(process.argv);
 } catch (error) {

@@ -4,8 +4,10 @@ import type { Matrix } from '../config/matrix-schema.js';
 import { selectLines } from '../config/select-lines.js';
 import type { Requester } from '../evidence/run-schema.js';
 import type { RecordSigner } from '../evidence/write-record.js';
+import type { BuildHooks } from './build-hooks.js';
 import type { JobStore } from './job-store.js';
 import type { Job, RequestResult } from './job-types.js';
+import { vsphereBuildHooks } from './promotion/vsphere-build-hooks.js';
 import { runJob } from './run-job.js';
 
 export interface BuildQueueOptions {
@@ -18,6 +20,12 @@ export interface BuildQueueOptions {
   graceMs?: number;
   /** How often to look for queued work and cancel requests from other processes (default 1 s). */
   pollMs?: number;
+  /**
+   * Work around each build on its target platform. Default: vsphereBuildHooks
+   * (vSphere lines clear a stale `<base>-build` and coordinate with
+   * promotions; other lines pass through).
+   */
+  hooks?: BuildHooks;
 }
 
 export interface BuildQueueEvents {
@@ -40,9 +48,11 @@ export class BuildQueue extends EventEmitter<BuildQueueEvents> {
   private readonly running = new Map<number, { controller: AbortController; done: Promise<Job> }>();
   private timer: NodeJS.Timeout | undefined;
   private stopped = true;
+  private readonly hooks: BuildHooks;
 
   constructor(private readonly options: BuildQueueOptions) {
     super();
+    this.hooks = options.hooks ?? vsphereBuildHooks({ config: options.config, env: options.env });
   }
 
   /** Starts taking work; returns the jobs found interrupted by an earlier crash. */
@@ -64,7 +74,8 @@ export class BuildQueue extends EventEmitter<BuildQueueEvents> {
   request(selector: string, requester: Requester): RequestResult[] {
     const results = selectLines(this.options.matrix, selector).map((entry) => this.options.store.request(entry.key, requester));
     for (const result of results) if (result.ok) this.emit('update', result.job, undefined);
-    this.pump();
+    // A refused request queued nothing: no need to look for work (a write transaction) on its account.
+    if (results.some((result) => result.ok)) this.pump();
     return results;
   }
 
@@ -127,6 +138,7 @@ export class BuildQueue extends EventEmitter<BuildQueueEvents> {
               env: this.options.env,
               signal: controller.signal,
               graceMs: this.options.graceMs ?? 60_000,
+              hooks: this.hooks,
               onProgress: (updated, lastLine) => this.emit('update', updated, lastLine),
             })
           : Promise.resolve(store.finish(claimed.id, { state: 'failed', reason: `line ${claimed.line} is no longer in packer/matrix.json` }))

@@ -4,6 +4,8 @@ import { hostname } from 'node:os';
 import { dirname } from 'node:path';
 import type { Requester } from '../evidence/run-schema.js';
 import { applyMigrations, openDatabase } from './apply-migrations.js';
+import { cachePreparedStatements } from './cache-prepared-statements.js';
+import { describeBusyLine } from './describe-busy-line.js';
 import { JOB_STORE_MIGRATIONS } from './job-store-schema.js';
 import type { Job, JobEvent, JobState, RequestResult } from './job-types.js';
 import { isProcessAlive } from '../evidence/is-process-alive.js';
@@ -81,6 +83,7 @@ export class JobStore {
     mkdirSync(dirname(path), { recursive: true });
     const db = openDatabase(path, Database);
     applyMigrations(db, JOB_STORE_MIGRATIONS);
+    cachePreparedStatements(db);
     return new JobStore(db);
   }
 
@@ -118,6 +121,14 @@ export class JobStore {
     this.db.prepare('INSERT INTO events (job_id, at, kind, detail) VALUES (?, ?, ?, ?)').run(jobId, now(), kind, detail);
   }
 
+  /** Appends several events in one transaction, each at its own time: for callers that batch a burst of them. */
+  addEvents(events: ReadonlyArray<{ jobId: number | null; kind: string; detail: string; at: string }>): void {
+    const insert = this.db.prepare('INSERT INTO events (job_id, at, kind, detail) VALUES (?, ?, ?, ?)');
+    this.db.transaction(() => {
+      for (const event of events) insert.run(event.jobId, event.at, event.kind, event.detail);
+    })();
+  }
+
   /**
    * Queues a build of `line`, unless the line already has a queued or running
    * job: then the answer names who holds it, since when, and the job.
@@ -128,8 +139,7 @@ export class JobStore {
         const holder = this.db.prepare<[string], JobRow>("SELECT * FROM jobs WHERE line = ? AND state IN ('queued', 'running') ORDER BY id LIMIT 1").get(line);
         if (holder) {
           const job = toJob(holder);
-          const since = job.startedAt ?? job.createdAt;
-          const message = `${line} is busy: job ${job.id} (${job.state}${job.stage ? `, ${job.stage}` : ''}) was requested by ${job.requester.user} via ${job.requester.source} and has held the line since ${since}`;
+          const message = describeBusyLine(job);
           this.addEvent(null, 'refused', `build ${line} for ${requester.source}:${requester.user}: ${message}`);
           return { ok: false, holder: job, message };
         }

@@ -3,6 +3,7 @@ import { dirname, join } from 'node:path';
 import type { LoadedConfig } from '../config/load-config.js';
 import type { MatrixEntry } from '../config/matrix-schema.js';
 import type { RecordSigner } from '../evidence/write-record.js';
+import type { BuildHooks } from './build-hooks.js';
 import { collectSecrets } from './collect-secrets.js';
 import { lineVarFiles } from './line-var-files.js';
 import type { JobEnding, JobStore } from './job-store.js';
@@ -20,6 +21,8 @@ export interface RunJobContext {
   graceMs: number;
   /** Called whenever the job's stage or last line changes. */
   onProgress: (job: Job, lastLine: string | undefined) => void;
+  /** The target platform's work around the build (vSphere: clear a stale `<base>-build`); none when omitted. */
+  hooks?: BuildHooks | undefined;
 }
 
 /** The folder holding one job's log and manifest. */
@@ -48,16 +51,32 @@ function endingOf(result: RunPackerResult, entry: MatrixEntry): JobEnding | unde
 }
 
 /**
- * Runs one claimed job to its end: Packer for the line, then, on success
- * only, the sealed build record. Never throws: every failure ends the job
- * with a reason the user can act on.
+ * Runs one claimed job to its end: the platform's before-build hook, Packer
+ * for the line, then, on success only, the sealed build record. The
+ * after-build hook runs before the job is marked finished, so whoever sees
+ * the job end also sees the hook's bookkeeping (a promotion right after a
+ * build must not find the line still "building"). Never throws: every
+ * failure ends the job with a reason the user can act on.
  */
 export async function runJob(job: Job, context: RunJobContext): Promise<Job> {
+  const { ending, lastLine } = await runJobSteps(job, context);
+  try {
+    await context.hooks?.afterBuild(job, ending, context.entry, jobDirOf(context.config, job.id));
+  } catch {
+    // Bookkeeping after the build must not change its outcome.
+  }
+  const finished = context.store.finish(job.id, ending);
+  context.onProgress(finished, lastLine);
+  return finished;
+}
+
+async function runJobSteps(job: Job, context: RunJobContext): Promise<{ ending: JobEnding; lastLine: string | undefined }> {
   const { store, config, entry } = context;
   const jobDir = jobDirOf(config, job.id);
   const logPath = join(jobDir, 'packer.log');
   let lastLine: string | undefined;
   const progress = () => context.onProgress(store.get(job.id)!, lastLine);
+  const end = (ending: JobEnding) => ({ ending, lastLine });
   try {
     mkdirSync(jobDir, { recursive: true });
     store.setLogPath(job.id, logPath);
@@ -66,8 +85,9 @@ export async function runJob(job: Job, context: RunJobContext): Promise<Job> {
     const lineVarFile = varFiles.own;
     if (!existsSync(lineVarFile)) {
       const hint = existsSync(`${lineVarFile}.example`) ? `copy ${lineVarFile}.example to ${lineVarFile} and fill it in` : `create it or fix "config" of ${entry.key} in packer/matrix.json`;
-      return store.finish(job.id, { state: 'failed', reason: `the line's var-file ${lineVarFile} does not exist: ${hint}` });
+      return end({ state: 'failed', reason: `the line's var-file ${lineVarFile} does not exist: ${hint}` });
     }
+    await context.hooks?.beforeBuild(job, entry, jobDir);
     const manifestPath = join(jobDir, 'manifest.json');
     const result = await runPacker({
       binary: config.packer.binary,
@@ -89,9 +109,9 @@ export async function runJob(job: Job, context: RunJobContext): Promise<Job> {
       },
     });
     const ending = endingOf(result, entry);
-    if (ending) return store.finish(job.id, ending);
+    if (ending) return end(ending);
     if (!context.signer) {
-      return store.finish(job.id, { state: 'failed', reason: 'the build succeeded but no record could be sealed: no signing key (set GOLDSMITH_SIGNING_KEY or signing.key)', exitCode: 0 });
+      return end({ state: 'failed', reason: 'the build succeeded but no record could be sealed: no signing key (set GOLDSMITH_SIGNING_KEY or signing.key)', exitCode: 0 });
     }
     store.setStage(job.id, 'sealing record');
     progress();
@@ -108,7 +128,7 @@ export async function runJob(job: Job, context: RunJobContext): Promise<Job> {
       outcome: { ...result.outcome, packerVersion: result.packerVersion },
     });
     store.setStage(job.id, 'done');
-    return store.finish(job.id, {
+    return end({
       state: 'succeeded',
       reason: null,
       exitCode: 0,
@@ -117,8 +137,6 @@ export async function runJob(job: Job, context: RunJobContext): Promise<Job> {
       artifactId: result.outcome.artifacts[0]?.id ?? null,
     });
   } catch (error) {
-    return store.finish(job.id, { state: 'failed', reason: (error as Error).message });
-  } finally {
-    progress();
+    return end({ state: 'failed', reason: (error as Error).message });
   }
 }

@@ -1,0 +1,61 @@
+import type { LoadedConfig } from '../../config/load-config.js';
+import type { RecordSigner } from '../../evidence/write-record.js';
+import { promoteLine } from '../../pipeline/promotion/promote-line.js';
+import { rollbackLine } from '../../pipeline/promotion/rollback-line.js';
+import type { PromotionOutcome as PipelineOutcome } from '../../pipeline/promotion/run-promotion.js';
+import type { PromotionActions, PromotionOutcome } from './promotion-actions.js';
+
+export interface VspherePromotionOptions {
+  config: LoadedConfig;
+  signer: RecordSigner;
+  /** GOVC_* (the vCenter connection) and GOLDSMITH_GOVC; never posted or logged. */
+  env: NodeJS.ProcessEnv;
+}
+
+/** One line for the pull request: what each step did. */
+function summarize(outcome: PipelineOutcome & { resumed: boolean }): PromotionOutcome {
+  const steps = outcome.steps.map((step) => `${step.name} (${step.result})`).join(', ');
+  const { promotion } = outcome;
+  return { record: outcome.record, summary: `${outcome.resumed ? 'finished an interrupted run: ' : ''}${promotion.baseName} in ${promotion.folder}: ${steps}` };
+}
+
+/**
+ * The app's promotion and rollback, on the vSphere template store
+ * (src/pipeline/promotion): journaled govc steps, then the sealed promotion
+ * record. The approved digest is passed on, so the pipeline itself refuses a
+ * build record that changed after approval (or a newer build of the line).
+ *
+ * @example
+ * const promotion = vspherePromotionActions({ config, signer, env: process.env });
+ * await createGitHubApp({ ..., promotion });
+ */
+export function vspherePromotionActions(options: VspherePromotionOptions): PromotionActions {
+  const { config, signer, env } = options;
+  return {
+    async promote(input) {
+      const outcome = await promoteLine({
+        config,
+        signer,
+        env,
+        line: input.line,
+        requestedBy: input.requestedBy,
+        approvedBy: input.approvedBy,
+        pullRequest: input.pullRequest,
+        expectedSums: input.expectedBuildSha256,
+      });
+      return summarize(outcome);
+    },
+    async rollback(input) {
+      const outcome = await rollbackLine({
+        config,
+        signer,
+        env,
+        line: input.line,
+        requestedBy: input.requestedBy,
+        approvedBy: [input.requestedBy],
+        pullRequest: input.pullRequest ?? undefined,
+      });
+      return summarize(outcome);
+    },
+  };
+}

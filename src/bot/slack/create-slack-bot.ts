@@ -1,0 +1,156 @@
+import type { RequestListener } from 'node:http';
+import { App, HTTPReceiver } from '@slack/bolt';
+import type { MatrixEntry } from '../../config/matrix-schema.js';
+import type { Config } from '../../config/config-schema.js';
+import { EventBatcher } from '../../pipeline/event-batcher.js';
+import type { Job } from '../../pipeline/job-types.js';
+import { boltLogger } from './bolt-logger.js';
+import { handleImageCommand } from './handle-image-command.js';
+import { handleCancelButton, handleRollbackConfirm, handleRollbackDismiss } from './handle-message-actions.js';
+import { ProgressMessages } from './progress-messages.js';
+import { RecentJobs } from './recent-jobs.js';
+import { CANCEL_JOB_ACTION, renderJobMessage } from './render-job-message.js';
+import { ROLLBACK_CONFIRM_ACTION, ROLLBACK_DISMISS_ACTION } from './render-rollback-prompt.js';
+import { SlackAuthorizer } from './slack-authorizer.js';
+import type { SlackBotContext } from './slack-bot-context.js';
+import { SlackMessageStore } from './slack-message-store.js';
+
+/** Where Slack sends slash commands, interactivity and events: one Request URL for all three. */
+export const SLACK_EVENTS_PATH = '/slack/events';
+
+export interface SlackBotOptions extends Omit<SlackBotContext, 'authorizer' | 'post' | 'channel' | 'overview' | 'laterEvents'> {
+  /** SLACK_SIGNING_SECRET: every request's signature is checked with it. */
+  signingSecret: string;
+  /** SLACK_BOT_TOKEN (xoxb-…). */
+  token: string;
+  /** The Web API base, `https://slack.com/api/` unless SLACK_API_URL says otherwise. */
+  apiUrl?: string | undefined;
+  /** Web API retries on network errors and 5xx (default 2; tests use 0). */
+  retries?: number;
+  slack: Config['slack'];
+  /** The job store's SQLite file, where each job's message ts is kept. */
+  databasePath: string;
+  progress?: { jobIntervalMs?: number; channelIntervalMs?: number; tickMs?: number };
+}
+
+/** The running Slack bot, as serve wires it. */
+export interface SlackBot {
+  /** Handles POST /slack/events (signature checked first); throws for any other path so the server can answer 404. */
+  requestListener: RequestListener;
+  /** Checks the token with auth.test and reads the permission groups; rejects with a message that names the fix. */
+  start(): Promise<void>;
+  /** A job changed: update its channel message (coalesced). */
+  notice(job: Job, lastLine?: string): void;
+  /** Re-render a job's message (its promotion pull request has opened). */
+  refreshJob(jobId: number): void;
+  /** Sends the last updates and closes the message store. */
+  stop(): Promise<void>;
+}
+
+function describeStartError(error: unknown, apiUrl: string | undefined): Error {
+  const code = (error as { data?: { error?: string } }).data?.error;
+  if (code === 'invalid_auth' || code === 'not_authed' || code === 'account_inactive' || code === 'token_revoked') {
+    return new Error(`Slack refused SLACK_BOT_TOKEN (${code}): set it to the app's Bot User OAuth Token (xoxb-…) from "OAuth & Permissions" (docs/slack.md)`);
+  }
+  return new Error(`cannot reach the Slack Web API to check SLACK_BOT_TOKEN: ${(error as Error).message}; check the network${apiUrl ? ` and SLACK_API_URL (${apiUrl})` : ''}`);
+}
+
+/**
+ * The Slack side of `goldsmith serve`: a Bolt app on an HTTPReceiver (no
+ * server of its own: serve mounts `requestListener`), the `/image` command,
+ * the Cancel and rollback buttons, and one coalesced progress message per job
+ * in `slack.channel`.
+ *
+ * @example
+ * const bot = createSlackBot({ signingSecret, token, slack: config.slack, matrix, store, queue, templates, audit, logger, databasePath });
+ * await bot.start();
+ * queue.on('update', (job, line) => bot.notice(job, line));
+ * http.createServer((req, res) => bot.requestListener(req, res));
+ */
+export function createSlackBot(options: SlackBotOptions): SlackBot {
+  const logger = boltLogger(options.logger);
+  // Bolt verifies every request's signature and rejects timestamps older than five minutes with 401.
+  const receiver = new HTTPReceiver({ signingSecret: options.signingSecret, endpoints: [SLACK_EVENTS_PATH], logger, signatureVerification: true, processBeforeResponse: false });
+  const app = new App({
+    receiver,
+    token: options.token,
+    logger,
+    deferInitialization: true,
+    // No conversation state: every /image command stands alone, and the store costs time on every request.
+    convoStore: false,
+    clientOptions: {
+      ...(options.apiUrl ? { slackApiUrl: options.apiUrl } : {}),
+      retryConfig: { retries: options.retries ?? 2 },
+      // A 429 comes back to us as an error with retryAfter: the progress coalescer waits, a handler never does.
+      rejectRateLimitedCalls: true,
+      timeout: 10_000,
+    },
+  });
+  const authorizer = new SlackAuthorizer({
+    permissions: options.slack.permissions,
+    listMembers: async (usergroup) => (await app.client.usergroups.users.list({ usergroup })).users ?? [],
+  });
+  const overview = new RecentJobs(options.store);
+  const laterEvents = new EventBatcher(options.store, 250, (error) => options.logger.error({ err: error.message }, 'audit events not written yet; will retry'));
+  // Named one by one: the secrets in `options` stay out of what the handlers see.
+  const context: SlackBotContext = {
+    matrix: options.matrix,
+    store: options.store,
+    queue: options.queue,
+    templates: options.templates,
+    audit: options.audit,
+    logger: options.logger,
+    channel: options.slack.channel,
+    overview: () => overview.read(),
+    laterEvents,
+    authorizer,
+    post: (message) => app.client.chat.postMessage({ ...message, unfurl_links: false }),
+  };
+  const messages = SlackMessageStore.open(options.databasePath);
+  const entries = new Map<string, MatrixEntry>(options.matrix.map((entry) => [entry.key, entry]));
+  const progress = options.slack.channel
+    ? new ProgressMessages({
+        chat: {
+          postMessage: (args) => app.client.chat.postMessage(args),
+          update: (args) => app.client.chat.update(args),
+        },
+        channel: options.slack.channel,
+        messages,
+        readJob: (id) => options.store.get(id),
+        render: (job, lastLine, now) => renderJobMessage(job, { entry: entries.get(job.line), lastLine, now, pullRequest: options.templates.promotionPullRequest?.(job.id) }),
+        onError: (error, job) => options.logger.warn({ job: job.id, err: error.message }, 'progress message not sent'),
+        ...options.progress,
+      })
+    : undefined;
+
+  app.command('/image', handleImageCommand(context));
+  app.action(CANCEL_JOB_ACTION, handleCancelButton(context));
+  app.action(ROLLBACK_CONFIRM_ACTION, handleRollbackConfirm(context));
+  app.action(ROLLBACK_DISMISS_ACTION, handleRollbackDismiss(context));
+  app.error(async (error) => {
+    options.logger.error({ err: error.message, code: error.code }, 'slack listener failed');
+  });
+
+  return {
+    requestListener: receiver.requestListener,
+    async start() {
+      try {
+        await app.init();
+      } catch (error) {
+        throw describeStartError(error, options.apiUrl);
+      }
+      await authorizer.warm();
+    },
+    notice: (job, lastLine) => {
+      overview.invalidate();
+      progress?.notice(job, lastLine);
+    },
+    refreshJob: (jobId) => progress?.refresh(jobId),
+    async stop() {
+      laterEvents.stop();
+      await progress?.flush();
+      progress?.stop();
+      messages.close();
+    },
+  };
+}

@@ -1,0 +1,285 @@
+import { once } from 'node:events';
+import type { AddressInfo } from 'node:net';
+import pino, { type Logger } from 'pino';
+import { summarizeAudit } from '../audit/summarize-audit.js';
+import { createSlackBot, type SlackBot } from '../bot/slack/create-slack-bot.js';
+import type { LoadedConfig } from '../config/load-config.js';
+import { loadMatrix } from '../config/load-matrix.js';
+import { readSigner } from '../evidence/read-signer.js';
+import { GOLDSMITH_VERSION } from '../evidence/version.js';
+import { BuildQueue } from '../pipeline/build-queue.js';
+import { FINAL_STATES } from '../pipeline/job-types.js';
+import { MetricsRegistry } from '../pipeline/metrics-registry.js';
+import { jobStorePathOf, openJobStore } from '../pipeline/open-job-store.js';
+import { registerJobMetrics } from '../pipeline/register-job-metrics.js';
+import { startSchedule } from '../pipeline/run-schedule.js';
+import { ScheduleStore } from '../pipeline/schedule-store.js';
+import { unwiredTemplateOperations, type TemplateOperations } from '../pipeline/template-operations.js';
+import { vsphereTemplateOperations } from '../pipeline/vsphere-template-operations.js';
+import { createGitHubApp, type GitHubApp } from '../bot/github/create-github-app.js';
+import { readGitHubEnv } from '../bot/github/read-github-env.js';
+import { vspherePromotionActions } from '../bot/github/vsphere-promotion-actions.js';
+import { collectSecrets } from '../pipeline/collect-secrets.js';
+import { createGoldsmithServer } from '../server.js';
+import { checkServeConfig } from './check-serve-config.js';
+import { readSlackEnv } from './read-slack-env.js';
+import { UsageError } from './usage-error.js';
+
+export interface ServeOptions {
+  /** --port; else PORT; else 3000. 0 picks a free port (tests). */
+  port?: string | number | undefined;
+  /** --host (default 0.0.0.0). */
+  host?: string | undefined;
+  /** --drain-seconds: how long SIGTERM waits for running builds before stopping them (default 60). */
+  drainSeconds?: string | number | undefined;
+  env?: NodeJS.ProcessEnv;
+  /** The template store and promotion; default: vSphere (src/pipeline/promotion) when the matrix has vSphere lines. */
+  templates?: TemplateOperations;
+  /** Where JSON logs go (default stdout). */
+  logStream?: NodeJS.WritableStream;
+  /** Tuning for tests and benchmarks. */
+  tuning?: {
+    pollMs?: number;
+    graceMs?: number;
+    slackRetries?: number;
+    /** Probot's comment throttling (3 s between posts); off in tests. */
+    githubThrottle?: boolean;
+    scheduleIntervalMs?: number;
+    progress?: { jobIntervalMs?: number; channelIntervalMs?: number; tickMs?: number };
+  };
+}
+
+/** A running `goldsmith serve`. */
+export interface RunningServe {
+  url: string;
+  logger: Logger;
+  slack: SlackBot;
+  /** Stops taking requests, lets running builds finish for the drain time (then stops them), and closes everything. */
+  stop(reason: string): Promise<void>;
+  /** Stop the running builds now instead of waiting for the drain time (a second SIGTERM). */
+  hurry(): void;
+}
+
+// Never log a secret, whichever object carries it.
+const REDACT = [
+  'req.headers.authorization',
+  'req.headers["x-slack-signature"]',
+  'req.headers["x-hub-signature-256"]',
+  'headers.authorization',
+  'headers["x-slack-signature"]',
+  '*.token',
+  '*.signingSecret',
+  'token',
+  'signingSecret',
+];
+
+function parsePort(value: string | number | undefined): number {
+  const port = Number(value ?? 3000);
+  if (!Number.isInteger(port) || port < 0 || port > 65_535) throw new UsageError(`--port (or PORT) must be a port number from 0 to 65535, not "${value}"`);
+  return port;
+}
+
+function parseSeconds(value: string | number | undefined, fallback: number): number {
+  const seconds = Number(value ?? fallback);
+  if (!Number.isFinite(seconds) || seconds < 0) throw new UsageError(`--drain-seconds must be a number of seconds, not "${value}"`);
+  return seconds;
+}
+
+const delay = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms).unref());
+
+/**
+ * Starts `goldsmith serve`: checks the environment and config (naming the
+ * setting and the fix), opens the job store, connects to Slack (auth.test),
+ * listens, and starts the queue and the weekly schedule.
+ *
+ * @example
+ * const serve = await startServe(config, { port: 3000, env: process.env });
+ * process.once('SIGTERM', () => void serve.stop('SIGTERM'));
+ */
+export async function startServe(config: LoadedConfig, options: ServeOptions = {}): Promise<RunningServe> {
+  const env = options.env ?? process.env;
+  const slackEnv = readSlackEnv(env);
+  const port = parsePort(options.port ?? env.PORT);
+  const host = options.host ?? '0.0.0.0';
+  const drainMs = parseSeconds(options.drainSeconds, 60) * 1000;
+  const matrix = loadMatrix(config.packer.matrix);
+  checkServeConfig(config, matrix);
+  const signer = readSigner(config.signing.key, config.signing.identity);
+  const tuning = options.tuning ?? {};
+  const logger = pino(
+    { base: { service: 'goldsmith', pid: process.pid }, level: env.LOG_LEVEL ?? 'info', redact: { paths: REDACT, censor: '[REDACTED]' }, timestamp: pino.stdTimeFunctions.isoTime },
+    options.logStream ?? pino.destination({ dest: 1, sync: true }),
+  );
+  if (!config.slack.channel) logger.warn({ setting: 'slack.channel' }, 'slack.channel is not set: builds get no channel message; set it to a channel id (C…) in goldsmith.yaml');
+
+  const store = openJobStore(config);
+  const scheduleStore = ScheduleStore.open(jobStorePathOf(config));
+  const queue = new BuildQueue({ store, config, matrix, signer, env, pollMs: tuning.pollMs, graceMs: tuning.graceMs });
+  const hasVsphereLines = matrix.some((entry) => entry.platform === 'vsphere');
+  const baseTemplates =
+    options.templates ?? (hasVsphereLines ? vsphereTemplateOperations({ config, signer, env }) : unwiredTemplateOperations('no line of packer/matrix.json has platform "vsphere"'));
+  let github: GitHubApp | undefined;
+  const templates = { ...baseTemplates, promotionPullRequest: (jobId: number) => github?.promotionPullRequest(jobId) };
+
+  const registry = new MetricsRegistry();
+  registerJobMetrics(registry, store, queue);
+  const ackSeconds = registry.histogram('goldsmith_slack_ack_seconds', 'Time from receiving a Slack request to sending its HTTP response (the ack).', [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5]);
+
+  const slack = createSlackBot({
+    signingSecret: slackEnv.signingSecret,
+    token: slackEnv.token,
+    apiUrl: slackEnv.apiUrl,
+    retries: tuning.slackRetries,
+    slack: config.slack,
+    matrix,
+    store,
+    queue,
+    templates,
+    audit: () => summarizeAudit(config.records),
+    logger,
+    databasePath: jobStorePathOf(config),
+    progress: tuning.progress,
+  });
+  const closeStores = () => {
+    scheduleStore.close();
+    store.close();
+  };
+  try {
+    await slack.start();
+    // The GitHub app is on when its credentials are set (APP_ID, PRIVATE_KEY or PRIVATE_KEY_PATH, WEBHOOK_SECRET).
+    const githubCredentials = readGitHubEnv(env, process.cwd());
+    github = githubCredentials
+      ? await createGitHubApp({
+          credentials: githubCredentials,
+          config,
+          matrix,
+          signer,
+          promotion: vspherePromotionActions({ config, signer, env }),
+          jobs: store,
+          notifyBuildThread: async (jobId) => slack.refreshJob(jobId),
+          secrets: collectSecrets(env, [...config.secret_env, 'GOVC_PASSWORD']),
+          logger,
+          databasePath: jobStorePathOf(config),
+          throttle: tuning.githubThrottle ?? true,
+        })
+      : undefined;
+  } catch (error) {
+    await slack.stop().catch(() => undefined);
+    await github?.close().catch(() => undefined);
+    closeStores();
+    throw error;
+  }
+
+  // The queue reports a finished job more than once (the runner, then the queue): log each ending once.
+  const ended = new Set<number>();
+  queue.on('update', (job, lastLine) => {
+    slack.notice(job, lastLine);
+    const final = FINAL_STATES.includes(job.state);
+    if (job.state === 'queued' || (final && !ended.has(job.id))) {
+      logger.info({ job: job.id, line: job.line, state: job.state, reason: job.reason ?? undefined }, 'job');
+      if (final && github && job.state === 'succeeded' && job.recordPath) {
+        github
+          .openPromotionPullRequest({ record: job.recordPath, jobId: job.id })
+          .then(() => slack.refreshJob(job.id))
+          .catch((error: Error) => logger.error({ job: job.id, err: error.message }, 'promotion pull request not opened'));
+      }
+    }
+    if (final) ended.add(job.id);
+  });
+
+  let stopping = false;
+  const schedule = startSchedule({
+    schedule: config.schedule,
+    store: scheduleStore,
+    request: (selector, requester) => queue.request(selector, requester),
+    intervalMs: tuning.scheduleIntervalMs,
+    onRun: (slot, results) =>
+      logger.info({ slot: slot.toISOString(), queued: results.flatMap((r) => (r.ok ? [r.job.id] : [])), refused: results.flatMap((r) => (r.ok ? [] : [r.message])) }, 'scheduled run'),
+    onError: (error) => logger.error({ err: error.message }, 'scheduled run failed'),
+  });
+  const server = createGoldsmithServer({
+    slack: slack.requestListener,
+    github: github?.requestListener,
+    health: () => {
+      const jobs = store.countByState();
+      return { ok: !stopping, version: GOLDSMITH_VERSION, running: jobs.running, queued: jobs.queued, next_scheduled_run: schedule.next()?.toISOString() ?? null };
+    },
+    metrics: () => registry.render(),
+    observeSlackAck: (seconds) => ackSeconds.observe(seconds),
+    onError: (error, request) => logger.error({ err: error.message, ...request }, 'request failed'),
+  });
+
+  try {
+    server.listen(port, host);
+    await once(server, 'listening');
+  } catch (error) {
+    schedule.stop();
+    await slack.stop();
+    await github?.close();
+    closeStores();
+    const code = (error as NodeJS.ErrnoException).code;
+    if (code === 'EADDRINUSE') throw new UsageError(`port ${port} on ${host} is in use: pass --port (or set PORT) to another port, or stop what listens there`);
+    if (code === 'EACCES') throw new UsageError(`port ${port} needs privileges: use a port above 1023 with --port (or PORT) and put a reverse proxy in front`);
+    throw error;
+  }
+  for (const job of queue.start()) logger.warn({ job: job.id, line: job.line, reason: job.reason }, 'job interrupted by an earlier stop');
+  schedule.check();
+
+  const address = server.address() as AddressInfo;
+  const url = `http://${address.family === 'IPv6' ? `[${address.address}]` : address.address}:${address.port}`;
+  logger.info({ url, slack_events: `${url}/slack/events`, next_scheduled_run: schedule.next()?.toISOString() ?? null, version: GOLDSMITH_VERSION }, 'listening');
+
+  let hurry: () => void = () => undefined;
+  const hurried = new Promise<void>((resolve) => (hurry = resolve));
+  let stopped: Promise<void> | undefined;
+  const stop = (reason: string): Promise<void> => {
+    stopped ??= (async () => {
+      stopping = true;
+      logger.info({ reason, running: queue.runningIds }, 'stopping: no new requests; running builds may finish');
+      schedule.stop();
+      const closed = new Promise<void>((resolve) => server.close(() => resolve()));
+      server.closeIdleConnections();
+      const drained = queue.stop().then(() => true);
+      const finished = await Promise.race([drained, delay(drainMs).then(() => false), hurried.then(() => false)]);
+      if (!finished) {
+        for (const id of queue.runningIds) store.addEvent(id, 'shutdown', `goldsmith serve stopped (${reason}); Packer was told to stop and clean up`);
+        logger.warn({ running: queue.runningIds }, 'stopping the builds still running');
+        await queue.stop({ cancelRunning: true });
+      }
+      await slack.stop();
+      await github?.close();
+      server.closeAllConnections();
+      await closed;
+      closeStores();
+      logger.info({ reason }, 'stopped');
+      logger.flush();
+    })();
+    return stopped;
+  };
+  return { url, logger, slack, stop, hurry: () => hurry() };
+}
+
+/**
+ * `goldsmith serve`: runs until SIGTERM or SIGINT, then stops taking
+ * requests, lets running builds finish for `--drain-seconds` (stopping the
+ * rest, which Packer cleans up), and exits 0. A second signal stops the
+ * builds at once.
+ *
+ * @example
+ * process.exitCode = await serveCommand(loadConfig({ cwd: process.cwd(), env: process.env }), { port: process.env.PORT });
+ */
+export async function serveCommand(config: LoadedConfig, options: ServeOptions = {}): Promise<number> {
+  const serve = await startServe(config, options);
+  await new Promise<void>((resolve) => {
+    const onSignal = (signal: NodeJS.Signals) => {
+      if (signal === 'SIGINT' || signal === 'SIGTERM') {
+        process.once('SIGTERM', () => serve.hurry());
+        process.once('SIGINT', () => serve.hurry());
+        void serve.stop(signal).then(resolve);
+      }
+    };
+    process.once('SIGTERM', onSignal);
+    process.once('SIGINT', onSignal);
+  });
+  return 0;
+}

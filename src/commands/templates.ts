@@ -1,0 +1,33 @@
+import type { LoadedConfig } from '../config/load-config.js';
+import { listTemplates, type LineTemplates } from '../pipeline/vsphere/list-templates.js';
+
+/**
+ * The templates of each line as a table: role, name, managed object
+ * reference, creation time (and which vCenter property gave it).
+ *
+ * @example
+ * formatTemplates(await listTemplates({ config, env: process.env }))
+ */
+export function formatTemplates(lines: readonly LineTemplates[]): string {
+  const rows: string[][] = [['LINE', 'ROLE', 'NAME', 'OBJECT', 'CREATED']];
+  const sources = new Set<string>();
+  for (const line of lines) {
+    if (line.templates.length === 0) rows.push([line.line, '-', `(none: no ${line.baseName}, -prev or -build)`, '', '']);
+    line.templates.forEach((template, index) => {
+      if (template.createdFrom) sources.add(template.createdFrom);
+      rows.push([index === 0 ? line.line : '', template.role, template.name, template.moref, template.createdAt ?? 'unknown']);
+    });
+  }
+  const widths = rows[0]!.map((_, column) => Math.max(...rows.map((row) => row[column]!.length)));
+  const table = rows.map((row) => row.map((cell, column) => (column === row.length - 1 ? cell : cell.padEnd(widths[column]!))).join('  ').trimEnd()).join('\n');
+  const folder = lines[0]?.folder;
+  const note = sources.size > 0 ? `\ncreated: from ${[...sources].join(' or ')}${sources.has('config.modified') ? ' (vcsim sets no config.createDate; config.modified is the clone time and survives renames)' : ''}` : '';
+  return `${folder ? `folder ${folder}\n` : ''}${table}${note}\n`;
+}
+
+/** `goldsmith templates [line] [--json]`: each vSphere line's `<base>`, `-prev`, `-build` (and rolled-back ones) with creation times. */
+export async function templatesCommand(config: LoadedConfig, selector: string | undefined, options: { json?: boolean }, stdout: NodeJS.WritableStream): Promise<number> {
+  const lines = await listTemplates({ config, env: process.env, selector });
+  stdout.write(options.json ? `${JSON.stringify(lines, null, 2)}\n` : formatTemplates(lines));
+  return 0;
+}

@@ -1,0 +1,76 @@
+import type { PromotionRun } from '../../evidence/run-schema.js';
+import { templateNamesOf } from '../vsphere/template-names.js';
+import type { PromotionSession } from './promotion-session.js';
+import { PromotionError, type Promotion, type PromotionPlan } from './promotion-types.js';
+import { readLatestBuild } from './read-latest-build.js';
+
+/** What the check step decided: the plan, the build promoted, and what it saw. */
+export interface CheckedPlan {
+  plan: PromotionPlan;
+  build: PromotionRun['build'];
+  detail: string;
+}
+
+const refuse = (promotion: Promotion, message: string): never => {
+  throw new PromotionError('refused', `${message}; nothing was changed`, promotion.id);
+};
+
+/**
+ * The check step of a promotion: changes nothing. The line's latest build
+ * record must still hash to the approved digest (when one was given) and
+ * name `<base>-build`; `<base>-build` must exist, once, as a template (and be
+ * the very object goldsmith's queue built, when it was). Then fixes the plan:
+ * destroy `<base>-prev`, rename `<base>` to `<base>-prev`, rename
+ * `<base>-build` to `<base>`, verify.
+ *
+ * @example
+ * const { plan, build } = await planPromote(session, promotion);
+ */
+export async function planPromote(session: PromotionSession, promotion: Promotion): Promise<CheckedPlan> {
+  const { templates, journal, config } = session;
+  const names = templateNamesOf(promotion.baseName);
+  const { line } = promotion;
+  const latest = readLatestBuild(config.records, line);
+  if (!latest) return refuse(promotion, `${line} has no build record in ${config.records}: build it first (goldsmith build ${line} --wait)`);
+  if (promotion.expectedSums && latest.sumsSha256 !== promotion.expectedSums) {
+    return refuse(
+      promotion,
+      `the latest build record of ${line} is ${latest.record}, whose SHA256SUMS has SHA-256 ${latest.sumsSha256}, not the approved ${promotion.expectedSums}: ` +
+        'a newer build was sealed or the record changed after approval. Review and approve the latest build',
+    );
+  }
+  if (latest.run.target.platform === 'vsphere' && latest.run.target.template_name !== names.build) {
+    return refuse(promotion, `${latest.record} built ${latest.run.target.template_name}, not ${names.build}: check base_name of ${line} in the matrix, then rebuild`);
+  }
+  const build = await templates.find(names.build);
+  if (!build) return refuse(promotion, `there is no ${names.build} in ${templates.folder} to promote: build the line first (goldsmith build ${line} --wait)`);
+  const info = await templates.describe(build);
+  if (!info) return refuse(promotion, `${build.path} (${build.moref}) disappeared while it was checked: rebuild the line`);
+  if (!info.template) return refuse(promotion, `${build.path} (${build.moref}) is a VM, not a template: let Packer convert it (convert_to_template = true) and rebuild`);
+  const known = journal.lineBuild(line);
+  const ours = known?.state === 'built' && known.record === latest.record && known.moref !== null;
+  if (ours && known.moref !== build.moref) {
+    return refuse(
+      promotion,
+      `${build.path} is ${build.moref}, but job ${known.jobId} built ${known.moref} for ${latest.record}: it was replaced outside goldsmith. Rebuild the line (goldsmith build ${line} --wait) and promote the new record`,
+    );
+  }
+  const base = await templates.find(names.base);
+  const prev = await templates.find(names.prev);
+  const plan: PromotionPlan = {
+    vcenter: session.connection.vcenter,
+    ops: [
+      { key: 'destroy-prev', name: `destroy ${names.prev}`, kind: 'destroy', moref: prev?.moref ?? null, target: names.prev, absent: `no ${names.prev}` },
+      { key: 'rename-base', name: `rename ${names.base} to ${names.prev}`, kind: 'rename', moref: base?.moref ?? null, from: names.base, to: names.prev, optional: true, absent: `no ${names.base} yet: first promotion of ${line}` },
+      { key: 'rename-build', name: `rename ${names.build} to ${names.base}`, kind: 'rename', moref: build.moref, from: names.build, to: names.base, optional: false, absent: '' },
+      { key: 'verify', name: 'verify', kind: 'verify', template: names.base },
+    ],
+  };
+  const detail = [
+    `${names.build} is ${build.moref}, a template${ours ? ` built by job ${known.jobId}` : ' (not built by the job queue, so not matched to a job)'}`,
+    `build record ${latest.record}, SHA256SUMS SHA-256 ${latest.sumsSha256}${promotion.expectedSums ? ' (as approved)' : ''}`,
+    base ? `${names.base} is ${base.moref}` : `no ${names.base} yet`,
+    prev ? `${names.prev} is ${prev.moref}` : `no ${names.prev}`,
+  ].join('; ');
+  return { plan, build: { record: latest.record, sums_sha256: latest.sumsSha256 }, detail };
+}

@@ -1,0 +1,59 @@
+import type { LoadedConfig } from '../../config/load-config.js';
+import type { PromotionDetails, PromotionStep } from '../../evidence/run-schema.js';
+import { writeRecord, type RecordSigner, type WrittenRecord } from '../../evidence/write-record.js';
+import { collectSecrets } from '../collect-secrets.js';
+import type { VsphereConnection } from '../vsphere/read-vsphere-connection.js';
+import type { Promotion } from './promotion-types.js';
+
+/** ISO 8601 UTC to the second, as run.json has it. */
+export function isoSeconds(value: string | Date): string {
+  return new Date(value).toISOString().replace(/\.\d{3}Z$/, 'Z');
+}
+
+/** The `job_id` a promotion record carries: the journal's id, told apart from build job numbers. */
+export function promotionJobId(promotion: Pick<Promotion, 'id'>): string {
+  return `promotion-${promotion.id}`;
+}
+
+export interface SealPromotionOptions {
+  config: LoadedConfig;
+  promotion: Promotion;
+  steps: PromotionStep[];
+  connection: VsphereConnection;
+  /** promote.log: every govc command and its output, already scrubbed. */
+  log: string;
+  signer: RecordSigner;
+  env: NodeJS.ProcessEnv;
+}
+
+/**
+ * Seals the record of a completed promotion or rollback: who asked, who
+ * approved, the build it promoted (by its SHA256SUMS digest), each step's
+ * result, and promote.log. The vCenter password and every configured secret
+ * are refused in the record.
+ *
+ * @example
+ * const record = await sealPromotion({ config, promotion, steps, connection, log: 'promote.log', signer, env: process.env });
+ */
+export async function sealPromotion(options: SealPromotionOptions): Promise<WrittenRecord> {
+  const { promotion, connection } = options;
+  const details: PromotionDetails = {
+    action: promotion.action,
+    line: promotion.line,
+    job_id: promotionJobId(promotion),
+    requested_by: promotion.requester,
+    approved_by: promotion.approvers,
+    started_at: isoSeconds(promotion.startedAt),
+    finished_at: isoSeconds(new Date()),
+    build: promotion.build,
+    pull_request: promotion.pullRequest,
+    target: { platform: 'vsphere', vcenter: connection.vcenter, datacenter: connection.datacenter, folder: promotion.folder, template_name: promotion.baseName },
+    steps: options.steps,
+  };
+  return writeRecord({
+    root: options.config.records,
+    signer: options.signer,
+    content: { kind: 'promotion', details, log: options.log },
+    secrets: [...collectSecrets(options.env, options.config.secret_env), ...connection.secrets],
+  });
+}
