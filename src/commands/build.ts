@@ -62,7 +62,8 @@ export async function buildCommand(config: LoadedConfig, selector: string, optio
       return 0;
     }
     const onSignal = () => void Promise.all(queued.map((job) => store.cancel(job.id, requester)));
-    process.once('SIGINT', onSignal);
+    // `on`, not `once`: with no listener left, execa's signal-exit re-raises the signal and the process dies before the jobs stop.
+    process.on('SIGINT', onSignal);
     try {
       const finished = await watchJobs(store, queued.map((job) => job.id), stdout);
       await queue?.stop();

@@ -5,6 +5,7 @@ import { summarizeAudit } from '../audit/summarize-audit.js';
 import { createSlackBot, type SlackBot } from '../bot/slack/create-slack-bot.js';
 import type { LoadedConfig } from '../config/load-config.js';
 import { loadMatrix } from '../config/load-matrix.js';
+import type { Matrix } from '../config/matrix-schema.js';
 import { readSigner } from '../evidence/read-signer.js';
 import { GOLDSMITH_VERSION } from '../evidence/version.js';
 import { BuildQueue } from '../pipeline/build-queue.js';
@@ -85,6 +86,8 @@ function parseSeconds(value: string | number | undefined, fallback: number): num
   return seconds;
 }
 
+const hasVsphereLinesIn = (matrix: Matrix) => matrix.some((entry) => entry.platform === 'vsphere');
+
 const delay = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms).unref());
 
 /**
@@ -112,12 +115,18 @@ export async function startServe(config: LoadedConfig, options: ServeOptions = {
   );
   if (!config.slack.channel) logger.warn({ setting: 'slack.channel' }, 'slack.channel is not set: builds get no channel message; set it to a channel id (C…) in goldsmith.yaml');
 
+  if (hasVsphereLinesIn(matrix)) {
+    // A promotion a killed serve left half-done is finished (or put back) before anything else touches the line.
+    const { resumePromotions } = await import('../pipeline/promotion/resume-promotions.js');
+    for (const resumed of await resumePromotions({ config, signer, env })) {
+      logger.warn({ promotion: resumed.promotion.id, line: resumed.promotion.line, outcome: resumed.outcome, message: resumed.message }, 'resumed an interrupted promotion');
+    }
+  }
   const store = openJobStore(config);
   const scheduleStore = ScheduleStore.open(jobStorePathOf(config));
   const queue = new BuildQueue({ store, config, matrix, signer, env, pollMs: tuning.pollMs, graceMs: tuning.graceMs });
-  const hasVsphereLines = matrix.some((entry) => entry.platform === 'vsphere');
   const baseTemplates =
-    options.templates ?? (hasVsphereLines ? vsphereTemplateOperations({ config, signer, env }) : unwiredTemplateOperations('no line of packer/matrix.json has platform "vsphere"'));
+    options.templates ?? (hasVsphereLinesIn(matrix) ? vsphereTemplateOperations({ config, signer, env }) : unwiredTemplateOperations('no line of packer/matrix.json has platform "vsphere"'));
   let github: GitHubApp | undefined;
   const templates = { ...baseTemplates, promotionPullRequest: (jobId: number) => github?.promotionPullRequest(jobId) };
 

@@ -10,10 +10,12 @@ export async function workerCommand(config: LoadedConfig, options: { exitWhenIdl
   const queue = new BuildQueue({ store, config, matrix: loadMatrix(config.packer.matrix), signer: readSigner(config.signing.key, config.signing.identity), env: process.env });
   queue.on('update', (job) => stdout.write(`${new Date().toISOString()} job ${job.id} ${job.line} ${job.state}${job.stage ? ` ${job.stage}` : ''}\n`));
   // A signal stops Packer (it cleans up the half-built VM) and ends those jobs as cancelled.
+  // `on`, not `once`: with no listener left, execa's signal-exit re-raises the signal and the process dies before Packer stops.
+  let onSignal = () => undefined as void;
   const stopped = new Promise<void>((resolve) => {
-    const stop = () => void queue.stop({ cancelRunning: true }).then(resolve);
-    process.once('SIGTERM', stop);
-    process.once('SIGINT', stop);
+    onSignal = () => void queue.stop({ cancelRunning: true }).then(resolve);
+    process.on('SIGTERM', onSignal);
+    process.on('SIGINT', onSignal);
   });
   const keepAlive = options.exitWhenIdle ? undefined : setInterval(() => undefined, 1 << 30);
   for (const job of queue.start()) stdout.write(`job ${job.id} was interrupted: ${job.reason}\n`);
@@ -22,6 +24,8 @@ export async function workerCommand(config: LoadedConfig, options: { exitWhenIdl
     await queue.stop();
     return 0;
   } finally {
+    process.off('SIGTERM', onSignal);
+    process.off('SIGINT', onSignal);
     clearInterval(keepAlive);
     store.close();
   }

@@ -94,7 +94,7 @@ variable "build_password_encrypted" {
   description = "PKR_VAR_build_password_encrypted: SHA-512 crypt of build_password (mkpasswd -m sha-512), typed onto the installer's kernel command line."
 }
 
-variable "manifest_output" {
+variable "manifest_path" {
   type        = string
   default     = "manifest.json"
   description = "Where the manifest post-processor writes; goldsmith's runner points it into the job's directory."

@@ -69,7 +69,7 @@ build {
   }
 
   post-processor "manifest" {
-    output     = var.manifest_output
+    output     = var.manifest_path
     strip_path = true
     custom_data = {
       platform  = "vsphere"

@@ -93,7 +93,7 @@ variable "build_password" {
   description = "PKR_VAR_build_password; the clean role leaves the account without it."
 }
 
-variable "manifest_output" {
+variable "manifest_path" {
   type        = string
   default     = "manifest.json"
   description = "Where the manifest post-processor writes; goldsmith's runner points it into the job's directory."

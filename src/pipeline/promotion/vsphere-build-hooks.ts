@@ -24,7 +24,8 @@ const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
  *
  * - before Packer, the job claims the line's `<base>-build` in the promotion
  *   journal (waiting while a promotion of the line runs, failing when one was
- *   interrupted), then destroys a stale `<base>-build` left by an earlier,
+ *   interrupted), makes sure the templates folder exists (two Packer builds
+ *   creating it at once collide), then destroys a stale `<base>-build` left by an earlier,
  *   unpromoted build: Packer 1.6 refuses to build over it, and goldsmith does
  *   not pass `-force`, which would also destroy it but without the journal's
  *   coordination. The govc commands go to `prepare.log` in the job's folder.
@@ -68,6 +69,8 @@ export function vsphereBuildHooks(options: VsphereBuildHooksOptions): BuildHooks
       }
       const names = templateNamesOf(entry.base_name);
       await withTemplates(jobDir, async (store, govc) => {
+        // Packer creates a missing folder itself, but two builds doing so at once collide (DuplicateName).
+        await govc.run(['folder.create', store.folder], { tolerate: /DuplicateName|already exists/i });
         const stale = await store.find(names.build);
         if (!stale) return govc.note(`# no stale ${names.build} to clear`);
         govc.note(`# destroying the stale, unpromoted ${names.build} (${stale.moref}) so Packer can build it again`);
