@@ -58,8 +58,8 @@ export interface SlackServeEnvOptions {
   slack?: Partial<FakeSlackOptions>;
   args?: string[];
   tuning?: Record<string, unknown>;
-  /** The template store the launcher serves (line → templates), standing in for the promotion module. */
-  templates?: object;
+  /** More matrix entries, appended to packer/matrix.json before serve starts (a vSphere line, say). */
+  lines?: Array<Record<string, unknown>>;
   /** More environment for serve (secrets the test lines print). */
   env?: NodeJS.ProcessEnv;
   /** Extra goldsmith.yaml after the Slack section. */
@@ -69,12 +69,12 @@ export interface SlackServeEnvOptions {
 export async function startSlackServeEnv(options: SlackServeEnvOptions = {}): Promise<SlackServeEnv> {
   const env = makePipelineEnv([SLACK_YAML, options.yaml ?? ''].join('\n'));
   addPacedLine(env);
-  const args = [...(options.args ?? [])];
-  if (options.templates) {
-    const file = join(env.dir, 'templates.json');
-    writeFileSync(file, JSON.stringify(options.templates));
-    args.push('--templates-fixture', file);
+  if (options.lines?.length) {
+    const matrixFile = join(env.dir, 'packer', 'matrix.json');
+    const matrix = JSON.parse(readFileSync(matrixFile, 'utf8')) as Array<Record<string, unknown>>;
+    writeFileSync(matrixFile, JSON.stringify([...matrix, ...options.lines]));
   }
+  const args = [...(options.args ?? [])];
   const slack = await FakeSlackApi.start({ token: BOT_TOKEN, usergroups: { S0OPS: [OPS_LEAD] }, minIntervalMs: { 'chat.postMessage': 60, 'chat.update': 60 }, ...options.slack });
   const serve = await startServe({
     configFile: env.configFile,

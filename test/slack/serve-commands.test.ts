@@ -1,5 +1,3 @@
-import { readFileSync } from 'node:fs';
-import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import Database from 'better-sqlite3';
 import { jobStorePathOf, openJobStore } from '../../src/pipeline/open-job-store.js';
@@ -11,20 +9,11 @@ import type { ChannelMessage } from '../fakes/slack-api.js';
 import { BAD_INPUT } from './bad-input-corpus.js';
 
 const SECRET = 'Vc3nter/Pa55"w0rd';
-const TEMPLATES = {
-  'test-ok': {
-    current: 'tpl-test-ok',
-    previous: 'tpl-test-ok-prev',
-    candidate: null,
-    lastPromotion: { at: '2026-03-07T02:40:00.000Z', kind: 'promotion', by: 'github:alice', pullRequest: 'https://git.example.test/images/pull/41' },
-  },
-};
-
 let s: SlackServeEnv;
 let store: JobStore;
 
 beforeAll(async () => {
-  s = await startSlackServeEnv({ templates: TEMPLATES, env: { VSPHERE_PASSWORD: SECRET } });
+  s = await startSlackServeEnv({ env: { VSPHERE_PASSWORD: SECRET } });
   store = openJobStore(s.env.config);
 });
 
@@ -237,38 +226,6 @@ describe('goldsmith serve: Slack requests', () => {
     await waitForJob(id, (job) => job.state === 'cancelled', 'the pressed job to be cancelled');
     const message = await s.slack.waitFor(() => (messageOf(id)?.text.includes('cancelled') ? messageOf(id) : undefined), 10_000, 'the cancelled message');
     expect(message.text).toMatch(new RegExp(`^Job ${id}: test-long was cancelled after`));
-  });
-
-  it('lists each line with its templates, last build and last promotion', async () => {
-    const answer = await s.command('list', VISITOR);
-    expect(answer.status).toBe(200);
-    expect(answer.text).toBe('');
-    const listed = await s.slack.waitFor(() => s.slack.responsesTo(answer.responseUrl)[0], 10_000, 'the list');
-    const text = String(listed.body.text);
-    expect(listed.body.response_type).toBe('ephemeral');
-    expect(text).toMatch(/• \*test-ok\* \(ok\): current `tpl-test-ok` · prev `tpl-test-ok-prev` · last promotion: promotion 2026-03-07 02:40 UTC by github:alice \(<https:\/\/git\.example\.test\/images\/pull\/41\|PR>\) · last build: never built/);
-    expect(text).toMatch(/• \*test-paced\* _not in "all"_: current none · prev none · last promotion: never promoted · last build: job \d+ succeeded/);
-  });
-
-  it('rolls back after the confirmation button, for holders of the rollback permission only', async () => {
-    const asked = await s.command('rollback ok', OPS_LEAD);
-    expect(asked.json?.response_type).toBe('ephemeral');
-    expect(asked.json?.text).toContain('Roll back test-ok?');
-    expect(buttonsOf(asked.json?.blocks ?? [])).toEqual(['goldsmith_rollback_confirm', 'goldsmith_rollback_dismiss']);
-    expect(JSON.parse(readFileSync(join(s.env.dir, 'templates.json'), 'utf8'))['test-ok'].current).toBe('tpl-test-ok');
-
-    const refused = await s.press('goldsmith_rollback_confirm', 'test-ok', BUILDER);
-    expect((await s.slack.waitFor(() => s.slack.responsesTo(refused.responseUrl)[0], 5_000)).body.text).toContain('you need the *rollback* permission');
-
-    const confirmed = await s.press('goldsmith_rollback_confirm', 'test-ok', OPS_LEAD);
-    const outcome = await s.slack.waitFor(() => s.slack.responsesTo(confirmed.responseUrl).find((post) => String(post.body.text).includes('Rolled back')), 5_000, 'the rollback outcome');
-    expect(outcome.body).toMatchObject({ replace_original: true, text: ':rewind: Rolled back *test-ok*: tpl-test-ok-prev is current again; tpl-test-ok is kept as the rollback' });
-    expect(JSON.parse(readFileSync(join(s.env.dir, 'templates.json'), 'utf8'))['test-ok']).toMatchObject({ current: 'tpl-test-ok-prev', previous: 'tpl-test-ok' });
-    await s.slack.waitFor(() => s.slack.messagesIn(CHANNEL).find((message) => message.text.includes(`<@${OPS_LEAD}> rolled back *test-ok*`)), 5_000, 'the channel announcement');
-    expect(serviceEvents().map((event) => event.kind)).toEqual(expect.arrayContaining(['rollback-requested', 'rollback']));
-
-    const dismissed = await s.press('goldsmith_rollback_dismiss', 'test-ok', OPS_LEAD);
-    expect((await s.slack.waitFor(() => s.slack.responsesTo(dismissed.responseUrl)[0], 5_000)).body.text).toBe('Rollback of *test-ok* dismissed; nothing changed.');
   });
 
   it("answers audit with the auditor's summary", async () => {
