@@ -165,7 +165,7 @@ export async function startServe(config: LoadedConfig, options: ServeOptions = {
           signer,
           promotion: vspherePromotionActions({ config, signer, env }),
           jobs: store,
-          notifyBuildThread: async (jobId) => slack.refreshJob(jobId),
+          notifyBuildThread: (jobId, text) => slack.postInJobThread(jobId, text),
           secrets: collectSecrets(env, [...config.secret_env, 'GOVC_PASSWORD']),
           logger,
           databasePath: jobStorePathOf(config),

@@ -131,6 +131,11 @@ describe('goldsmith serve with the GitHub app, over real HTTP, on a real vcsim',
     expect(run).toMatchObject({ kind: 'promotion', line, approved_by: [{ source: 'github', user: 'bob' }], requested_by: { source: 'slack', user: BUILDER }, build: { record } });
     const audit = await runCli(['audit', config.records, '--allowed-signers', keys.allowedSigners]);
     expect(audit.exitCode, audit.stdout + audit.stderr).toBe(0);
+    // The build's Slack message gets the news in its thread: the pull request, then the promotion.
+    const threadReplies = () => slack.callsOf('chat.postMessage').filter((call) => call.ok && call.args.thread_ts).map((call) => String(call.args.text));
+    await slack.waitFor(() => threadReplies().some((text) => text.startsWith(`Promoted ${line} from `)), 10_000, 'the promotion reply in the build thread');
+    expect(threadReplies()[0]).toMatch(/^Promotion pull request: .*\/pull\/1 \(evidence check: success; comment \/promote there to approve\)$/);
+    expect(threadReplies().find((text) => text.startsWith('Promoted'))).toContain('approved by bob');
 
     // 4. The same delivery again (a redelivery): nothing more happens.
     const calls = github.calls.length;

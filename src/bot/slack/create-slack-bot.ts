@@ -43,6 +43,12 @@ export interface SlackBot {
   notice(job: Job, lastLine?: string): void;
   /** Re-render a job's message (its promotion pull request has opened). */
   refreshJob(jobId: number): void;
+  /**
+   * Replies in the thread of a job's channel message (the PR opened, the
+   * build was promoted or rejected), and re-renders the message. Does
+   * nothing when the job has no message.
+   */
+  postInJobThread(jobId: number, text: string): Promise<void>;
   /** Sends the last updates and closes the message store. */
   stop(): Promise<void>;
 }
@@ -146,6 +152,11 @@ export function createSlackBot(options: SlackBotOptions): SlackBot {
       progress?.notice(job, lastLine);
     },
     refreshJob: (jobId) => progress?.refresh(jobId),
+    async postInJobThread(jobId, text) {
+      progress?.refresh(jobId);
+      const message = messages.get(jobId);
+      if (message) await app.client.chat.postMessage({ channel: message.channel, thread_ts: message.ts, text, unfurl_links: false });
+    },
     async stop() {
       laterEvents.stop();
       await progress?.flush();
