@@ -52,6 +52,11 @@ export const githubSchema = z
     approver_teams: z.array(z.string().min(1)).default([]),
     /** Count an approving pull request review as `/promote`. */
     approve_on_review: z.boolean().default(false),
+    /**
+     * Who is who for four eyes: `slack:<user id>` or `cli:<user>` → GitHub login,
+     * so a Slack requester cannot approve their own build on GitHub.
+     */
+    logins: z.record(z.string().regex(/^(slack|cli|schedule):.+$/, 'use "slack:<user id>" or "cli:<user name>"'), z.string().min(1)).default({}),
   })
   .strict();
 
@@ -91,7 +96,7 @@ export const configSchema = z
     secret_env: z.array(z.string().regex(/^[A-Za-z_][A-Za-z0-9_]*$/)).default([]),
     vsphere: vsphereSchema.default({ folder: 'Templates' }),
     slack: slackSchema.default({ permissions: { build: [], cancel: [], rollback: [] } }),
-    github: githubSchema.default({ base_branch: 'main', approvals_required: 1, approver_teams: [], approve_on_review: false }),
+    github: githubSchema.default({ base_branch: 'main', approvals_required: 1, approver_teams: [], approve_on_review: false, logins: {} }),
   })
   .strict()
   .superRefine((value, ctx) => noSecrets(value, [], ctx));

@@ -42,7 +42,7 @@ async function checkApproval(context: GitHubAppContext, client: GitHubClient, re
     action: 'promote',
   });
   if (permitted !== true) return permitted;
-  const fourEyes = checkFourEyes({ approver: request.approver, requestedBy: tracked.requestedBy, pullRequestAuthor: pr.user ?? undefined });
+  const fourEyes = checkFourEyes({ approver: request.approver, requestedBy: tracked.requestedBy, pullRequestAuthor: pr.user ?? undefined, logins: settings.logins });
   if (fourEyes !== true) return fourEyes;
 
   const binding = readBodyBinding(pr.body);
