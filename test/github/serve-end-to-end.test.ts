@@ -8,7 +8,7 @@ import { writeKeyFiles } from '../../src/evidence/write-key-files.js';
 import { FakeGitHub } from '../fakes/github-api.js';
 import { FakeSlackApi } from '../fakes/slack-api.js';
 import { runCli } from '../helpers/run-cli.js';
-import { SIM_MATRIX, sumsDigest, UBUNTU } from '../helpers/sim-env.js';
+import { simConfigYaml, sumsDigest, UBUNTU } from '../helpers/sim-env.js';
 import { BOT_TOKEN, BUILDER, SIGNING_SECRET, SLACK_YAML, TEST_TUNING } from '../helpers/slack-serve-env.js';
 import { postSlack, slashCommandBody } from '../helpers/slack-requests.js';
 import { startServe } from '../helpers/start-serve.js';
@@ -37,25 +37,7 @@ describe('goldsmith serve with the GitHub app, over real HTTP, on a real vcsim',
     const dir = makeTempDir('goldsmith-serve-github-');
     const keys = writeKeyFiles(join(dir, 'keys'), 'goldsmith');
     const configFile = join(dir, 'goldsmith.yaml');
-    writeFileSync(
-      configFile,
-      [
-        'records: records',
-        'state_dir: state',
-        'packer:',
-        `  matrix: ${JSON.stringify(SIM_MATRIX)}`,
-        'signing:',
-        '  key: keys/signing.key',
-        'secret_env: [GOVC_PASSWORD]',
-        'vsphere:',
-        '  datacenter: DC0',
-        '  folder: Templates',
-        'github:',
-        `  repository: ${OWNER}/${REPO}`,
-        SLACK_YAML,
-        '',
-      ].join('\n'),
-    );
+    writeFileSync(configFile, simConfigYaml(['github:', `  repository: ${OWNER}/${REPO}`, SLACK_YAML]));
     const config = loadConfig({ file: configFile, cwd: dir, env: {} });
 
     const sim = await startTestVcsim();

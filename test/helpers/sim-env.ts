@@ -57,6 +57,30 @@ function readTree(dir: string): string {
 }
 
 /**
+ * goldsmith.yaml for a working folder on the simulator lines (records,
+ * state, keys/signing.key beside it), with `extra` lines appended.
+ *
+ * @example
+ * writeFileSync(join(dir, 'goldsmith.yaml'), simConfigYaml(['github:', '  repository: acme/images']));
+ */
+export function simConfigYaml(extra: readonly string[] = []): string {
+  return [
+    'records: records',
+    'state_dir: state',
+    'packer:',
+    `  matrix: ${JSON.stringify(SIM_MATRIX)}`,
+    'signing:',
+    '  key: keys/signing.key',
+    'secret_env: [GOVC_PASSWORD]',
+    'vsphere:',
+    '  datacenter: DC0',
+    '  folder: Templates',
+    ...extra,
+    '',
+  ].join('\n');
+}
+
+/**
  * A goldsmith working folder on the simulator lines (packer/sim), with its
  * own signing key and its own vcsim, stopped when the test finishes.
  *
@@ -70,22 +94,7 @@ export async function makeSimEnv(options: { govcTimeoutSeconds?: number } = {}):
   const dir = makeTempDir('goldsmith-vsphere-');
   const keys = writeKeyFiles(join(dir, 'keys'), 'goldsmith');
   const configFile = join(dir, 'goldsmith.yaml');
-  writeFileSync(
-    configFile,
-    [
-      'records: records',
-      'state_dir: state',
-      'packer:',
-      `  matrix: ${JSON.stringify(SIM_MATRIX)}`,
-      'signing:',
-      '  key: keys/signing.key',
-      'secret_env: [GOVC_PASSWORD]',
-      'vsphere:',
-      '  datacenter: DC0',
-      '  folder: Templates',
-      '',
-    ].join('\n'),
-  );
+  writeFileSync(configFile, simConfigYaml());
   const config = loadConfig({ file: configFile, cwd: dir, env: {} });
   const signer = readSigner(config.signing.key, 'goldsmith');
   const sim = await startTestVcsim();
