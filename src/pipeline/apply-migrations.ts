@@ -1,4 +1,6 @@
 import type Database from 'better-sqlite3';
+import { mkdirSync } from 'node:fs';
+import { dirname } from 'node:path';
 
 /** One schema change, applied once per database and never edited after it ships. */
 export interface Migration {
@@ -29,14 +31,19 @@ export function applyMigrations(db: Database.Database, migrations: readonly Migr
 }
 
 /**
- * Opens the shared SQLite file as every goldsmith store does: WAL, so readers
- * never block the writer; a busy timeout, so concurrent processes wait rather
- * than fail.
+ * Opens the shared SQLite file as every goldsmith store does (creating its
+ * folder): WAL, so readers never block the writer; a busy timeout, so
+ * concurrent processes wait rather than fail; then the store's migrations.
+ *
+ * @example
+ * const db = openDatabase('.goldsmith/jobs.sqlite', Database, JOB_STORE_MIGRATIONS);
  */
-export function openDatabase(path: string, Driver: typeof Database): Database.Database {
+export function openDatabase(path: string, Driver: typeof Database, migrations: readonly Migration[]): Database.Database {
+  mkdirSync(dirname(path), { recursive: true });
   const db = new Driver(path, { timeout: 10_000 });
   db.pragma('journal_mode = WAL');
   db.pragma('synchronous = NORMAL');
   db.pragma('foreign_keys = ON');
+  applyMigrations(db, migrations);
   return db;
 }

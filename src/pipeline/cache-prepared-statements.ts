@@ -10,7 +10,7 @@ import type Database from 'better-sqlite3';
  * statement cannot be stepped by two `iterate()` loops at once.
  *
  * @example
- * const db = openDatabase(path, Database);
+ * const db = openDatabase(path, Database, JOB_STORE_MIGRATIONS);
  * cachePreparedStatements(db);
  */
 export function cachePreparedStatements(db: Database.Database): void {

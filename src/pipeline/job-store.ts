@@ -1,9 +1,7 @@
 import Database from 'better-sqlite3';
-import { mkdirSync } from 'node:fs';
 import { hostname } from 'node:os';
-import { dirname } from 'node:path';
 import type { Requester } from '../evidence/run-schema.js';
-import { applyMigrations, openDatabase } from './apply-migrations.js';
+import { openDatabase } from './apply-migrations.js';
 import { cachePreparedStatements } from './cache-prepared-statements.js';
 import { describeBusyLine } from './describe-busy-line.js';
 import { JOB_STORE_MIGRATIONS } from './job-store-schema.js';
@@ -80,9 +78,7 @@ export class JobStore {
   private constructor(private readonly db: Database.Database) {}
 
   static open(path: string): JobStore {
-    mkdirSync(dirname(path), { recursive: true });
-    const db = openDatabase(path, Database);
-    applyMigrations(db, JOB_STORE_MIGRATIONS);
+    const db = openDatabase(path, Database, JOB_STORE_MIGRATIONS);
     cachePreparedStatements(db);
     return new JobStore(db);
   }

@@ -1,5 +1,5 @@
 import Database from 'better-sqlite3';
-import { applyMigrations, openDatabase, type Migration } from './apply-migrations.js';
+import { openDatabase, type Migration } from './apply-migrations.js';
 
 /** The schedule's migrations. Append only: never edit one that has shipped. */
 export const SCHEDULE_MIGRATIONS: readonly Migration[] = [
@@ -27,8 +27,7 @@ export class ScheduleStore {
   private constructor(private readonly db: Database.Database) {}
 
   static open(path: string, now: Date = new Date()): ScheduleStore {
-    const db = openDatabase(path, Database);
-    applyMigrations(db, SCHEDULE_MIGRATIONS);
+    const db = openDatabase(path, Database, SCHEDULE_MIGRATIONS);
     // The first start is the baseline: slots before it are not "missed".
     db.prepare('INSERT OR IGNORE INTO schedule_state (id, last_slot, updated_at) VALUES (1, ?, ?)').run(now.toISOString(), now.toISOString());
     return new ScheduleStore(db);

@@ -1,10 +1,8 @@
 import Database from 'better-sqlite3';
-import { mkdirSync } from 'node:fs';
 import { hostname } from 'node:os';
-import { dirname } from 'node:path';
 import type { Requester } from '../../evidence/run-schema.js';
 import { isProcessAlive } from '../../evidence/is-process-alive.js';
-import { applyMigrations, openDatabase, type Migration } from '../../pipeline/apply-migrations.js';
+import { openDatabase, type Migration } from '../../pipeline/apply-migrations.js';
 
 /** The GitHub app's migrations, in the job store's SQLite file. Append only: never edit one that has shipped. */
 export const GITHUB_MIGRATIONS: readonly Migration[] = [
@@ -143,9 +141,7 @@ export class GitHubStore {
   private constructor(private readonly db: Database.Database) {}
 
   static open(path: string): GitHubStore {
-    mkdirSync(dirname(path), { recursive: true });
-    const db = openDatabase(path, Database);
-    applyMigrations(db, GITHUB_MIGRATIONS);
+    const db = openDatabase(path, Database, GITHUB_MIGRATIONS);
     // GitHub redelivers within days, not months: older ids only take space.
     db.prepare('DELETE FROM github_deliveries WHERE received_at < ?').run(new Date(Date.now() - DELIVERY_RETENTION_MS).toISOString());
     return new GitHubStore(db);

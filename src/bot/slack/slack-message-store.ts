@@ -1,5 +1,5 @@
 import Database from 'better-sqlite3';
-import { applyMigrations, openDatabase, type Migration } from '../../pipeline/apply-migrations.js';
+import { openDatabase, type Migration } from '../../pipeline/apply-migrations.js';
 
 /** The Slack bot's migrations. Append only: never edit one that has shipped. */
 export const SLACK_MIGRATIONS: readonly Migration[] = [
@@ -33,8 +33,7 @@ export class SlackMessageStore {
   private constructor(private readonly db: Database.Database) {}
 
   static open(path: string): SlackMessageStore {
-    const db = openDatabase(path, Database);
-    applyMigrations(db, SLACK_MIGRATIONS);
+    const db = openDatabase(path, Database, SLACK_MIGRATIONS);
     return new SlackMessageStore(db);
   }
 

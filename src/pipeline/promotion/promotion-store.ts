@@ -1,10 +1,8 @@
 import Database from 'better-sqlite3';
-import { mkdirSync } from 'node:fs';
 import { hostname } from 'node:os';
-import { dirname } from 'node:path';
 import { isProcessAlive } from '../../evidence/is-process-alive.js';
 import type { PromotionRun, Requester } from '../../evidence/run-schema.js';
-import { applyMigrations, openDatabase } from '../apply-migrations.js';
+import { openDatabase } from '../apply-migrations.js';
 import { PROMOTION_MIGRATIONS } from './promotion-schema.js';
 import type { JournalStep, LineBuild, Promotion, PromotionAction, PromotionPlan } from './promotion-types.js';
 
@@ -109,9 +107,7 @@ export class PromotionStore {
   private constructor(private readonly db: Database.Database) {}
 
   static open(path: string): PromotionStore {
-    mkdirSync(dirname(path), { recursive: true });
-    const db = openDatabase(path, Database);
-    applyMigrations(db, PROMOTION_MIGRATIONS);
+    const db = openDatabase(path, Database, PROMOTION_MIGRATIONS);
     return new PromotionStore(db);
   }
 
