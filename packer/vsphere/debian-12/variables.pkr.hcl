@@ -99,3 +99,8 @@ variable "manifest_path" {
   default     = "manifest.json"
   description = "Where the manifest post-processor writes; goldsmith's runner points it into the job's directory."
 }
+
+variable "debian_mirror" {
+  type        = string
+  description = "Host name of the Debian archive mirror (or proxy) the installer fetches packages from."
+}

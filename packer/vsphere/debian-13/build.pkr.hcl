@@ -43,7 +43,7 @@ source "vsphere-iso" "debian" {
   # "Download debconf preconfiguration file" reads it again.
   boot_command = [
     "<wait3s>c<wait3s>",
-    "linux /install.amd/vmlinuz auto=true priority=critical preseed/file=/media/preseed.cfg 'passwd/username=${var.build_username}' 'passwd/user-password-crypted=${var.build_password_encrypted}' ---<enter>",
+    "linux /install.amd/vmlinuz auto=true priority=critical preseed/file=/media/preseed.cfg 'passwd/username=${var.build_username}' 'passwd/user-password-crypted=${var.build_password_encrypted}' 'mirror/http/hostname=${var.debian_mirror}' ---<enter>",
     "initrd /install.amd/initrd.gz<enter>",
     "boot<enter>",
     "<wait30s><enter><wait3s><enter><wait3s>",
