@@ -3,6 +3,7 @@
 // `goldsmith audit` never pays for the bots, Packer or SQLite.
 import { Command, CommanderError, Option } from 'commander';
 import { loadConfig } from './config/load-config.js';
+import { readSettings } from './config/settings.js';
 import { GOLDSMITH_VERSION } from './evidence/version.js';
 
 const program = new Command('goldsmith')
@@ -12,7 +13,9 @@ const program = new Command('goldsmith')
   .showHelpAfterError()
   .exitOverride();
 
-const config = () => loadConfig({ file: program.opts<{ config?: string }>().config, cwd: process.cwd(), env: process.env });
+// The environment is read here, once, through the settings module; commands receive what they need of it.
+const settings = readSettings();
+const config = () => loadConfig({ file: program.opts<{ config?: string }>().config, cwd: process.cwd(), paths: settings.paths });
 const done = (code: number) => {
   process.exitCode = code;
 };
@@ -45,7 +48,7 @@ program
     const { sealCommand } = await import('./commands/seal.js');
     const loaded = config();
     if (options.records) loaded.records = options.records;
-    done(await sealCommand(loaded, options, process.stdout));
+    done(await sealCommand(loaded, settings, options, process.stdout));
   });
 
 program
@@ -74,7 +77,7 @@ program
   )
   .action(async (line: string, options: { wait?: boolean; requestedBy?: string; queueOnly?: boolean }) => {
     const { buildCommand } = await import('./commands/build.js');
-    done(await buildCommand(config(), line, options, process.stdout));
+    done(await buildCommand(config(), settings, line, options, process.stdout));
   });
 
 program
@@ -127,7 +130,7 @@ program
   .addHelpText('after', '\nExample:\n  goldsmith worker --exit-when-idle')
   .action(async (options: { exitWhenIdle?: boolean }) => {
     const { workerCommand } = await import('./commands/worker.js');
-    done(await workerCommand(config(), options, process.stdout));
+    done(await workerCommand(config(), settings, options, process.stdout));
   });
 
 program
@@ -147,7 +150,7 @@ program
   )
   .action(async (line: string, options: { expectSums?: string; requestedBy?: string }) => {
     const { promoteCommand } = await import('./commands/promote.js');
-    done(await promoteCommand(config(), line, options, process.stdout, process.stderr));
+    done(await promoteCommand(config(), settings, line, options, process.stdout, process.stderr));
   });
 
 program
@@ -162,7 +165,7 @@ program
   )
   .action(async (line: string, options: { requestedBy?: string }) => {
     const { rollbackCommand } = await import('./commands/rollback.js');
-    done(await rollbackCommand(config(), line, options, process.stdout, process.stderr));
+    done(await rollbackCommand(config(), settings, line, options, process.stdout, process.stderr));
   });
 
 program
@@ -176,7 +179,7 @@ program
   )
   .action(async (line: string | undefined, options: { json?: boolean }) => {
     const { templatesCommand } = await import('./commands/templates.js');
-    done(await templatesCommand(config(), line, options, process.stdout));
+    done(await templatesCommand(config(), settings, line, options, process.stdout));
   });
 
 program
@@ -192,7 +195,7 @@ program
   )
   .action(async (options: { records?: string }) => {
     const { demoCommand } = await import('./commands/demo.js');
-    done(await demoCommand(options, { stdout: process.stdout, stderr: process.stderr }));
+    done(await demoCommand(options, settings, { stdout: process.stdout, stderr: process.stderr }));
   });
 
 program
@@ -200,14 +203,14 @@ program
   .description('Run the HTTP server: Slack /image commands and progress messages, GitHub promotion pull requests, the build queue, the weekly schedule, /healthz and /metrics.')
   .option('--port <n>', 'port to listen on (default: PORT, else 3000)')
   .option('--host <addr>', 'address to listen on', '0.0.0.0')
-  .option('--drain-seconds <n>', 'on SIGTERM, how long running builds may finish before Packer is told to stop them', '60')
+  .option('--drain-seconds <n>', 'on SIGTERM, how long running builds may finish before Packer is told to stop them (the whole stop takes at most this + 10 s)', '60')
   .addHelpText(
     'after',
-    "\nNeeds SLACK_SIGNING_SECRET and SLACK_BOT_TOKEN (docs/slack.md); the GitHub app starts when APP_ID, PRIVATE_KEY or\nPRIVATE_KEY_PATH, and WEBHOOK_SECRET are set (docs/github.md).\nRequest URLs: https://<host>/slack/events (Slack), https://<host>/github/webhooks (GitHub).\nSIGTERM stops taking requests, lets running builds finish for --drain-seconds, then stops them and exits 0.\n\nExample:\n  export SLACK_SIGNING_SECRET=... SLACK_BOT_TOKEN=xoxb-...\n  goldsmith serve --port 3000",
+    "\nNeeds SLACK_SIGNING_SECRET and SLACK_BOT_TOKEN (docs/slack.md); the GitHub app starts when APP_ID, PRIVATE_KEY or\nPRIVATE_KEY_PATH, and WEBHOOK_SECRET are set (docs/github.md).\nRequest URLs: https://<host>/slack/events (Slack), https://<host>/github/webhooks (GitHub).\nSIGTERM stops taking requests, lets running builds finish for --drain-seconds, then stops them (SIGINT,\nthen SIGKILL after 5 s); builds that finished still get their pull request and Slack message; it exits 0\nwithin --drain-seconds + 10 s. A second SIGTERM stops the builds at once.\n\nExample:\n  export SLACK_SIGNING_SECRET=... SLACK_BOT_TOKEN=xoxb-...\n  goldsmith serve --port 3000",
   )
   .action(async (options: { port?: string; host: string; drainSeconds: string }) => {
     const { serveCommand } = await import('./commands/serve.js');
-    done(await serveCommand(config(), { port: options.port, host: options.host, drainSeconds: options.drainSeconds, env: process.env }));
+    done(await serveCommand(config(), { port: options.port, host: options.host, drainSeconds: options.drainSeconds, settings }));
   });
 
 try {

@@ -6,7 +6,7 @@ import { createServer, type IncomingMessage, type RequestListener, type Server, 
  *
  * | path            | handler                                                   |
  * |-----------------|-----------------------------------------------------------|
- * | `/slack/*`      | the Slack bot (Bolt checks every request's signature)     |
+ * | `/slack/*`      | the Slack bot (its guard checks every request, then Bolt) |
  * | `/github/*`     | the GitHub bot, when mounted (checks its webhook secret)  |
  * | `GET /healthz`  | `health()`: 200 or 503 with JSON                          |
  * | `GET /metrics`  | `metrics()`: Prometheus text                              |

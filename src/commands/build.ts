@@ -1,3 +1,4 @@
+import type { Settings } from '../config/settings.js';
 import { spawn } from 'node:child_process';
 import { openSync } from 'node:fs';
 import { join } from 'node:path';
@@ -21,11 +22,11 @@ export interface BuildCommandOptions {
 }
 
 /** Starts a background worker that runs queued jobs and exits when none is left. */
-function spawnWorker(config: LoadedConfig): void {
+function spawnWorker(config: LoadedConfig, settings: Settings): void {
   const cli = fileURLToPath(new URL('../cli.js', import.meta.url));
   const log = openSync(join(config.state_dir, 'worker.log'), 'a');
   const args = [cli, ...(config.file ? ['--config', config.file] : []), 'worker', '--exit-when-idle'];
-  spawn(process.execPath, args, { detached: true, stdio: ['ignore', log, log], env: process.env }).unref();
+  spawn(process.execPath, args, { detached: true, stdio: ['ignore', log, log], env: settings.goldsmithChildEnv() }).unref();
 }
 
 function report(results: RequestResult[], stdout: NodeJS.WritableStream): Job[] {
@@ -44,7 +45,7 @@ function report(results: RequestResult[], stdout: NodeJS.WritableStream): Job[] 
  * follows them with live progress and exits with their result; without, a
  * background worker runs them (unless `goldsmith serve` already does).
  */
-export async function buildCommand(config: LoadedConfig, selector: string, options: BuildCommandOptions, stdout: NodeJS.WritableStream): Promise<number> {
+export async function buildCommand(config: LoadedConfig, settings: Settings, selector: string, options: BuildCommandOptions, stdout: NodeJS.WritableStream): Promise<number> {
   const matrix = loadMatrix(config.packer.matrix);
   selectLines(matrix, selector);
   const signer = readSigner(config.signing.key, config.signing.identity);
@@ -52,12 +53,13 @@ export async function buildCommand(config: LoadedConfig, selector: string, optio
   const store = openJobStore(config);
   try {
     const serving = store.hasLiveWorker();
-    const queue = serving ? undefined : new BuildQueue({ store, config, matrix, signer, env: process.env });
-    const results = queue && options.wait ? (queue.start(), queue.request(selector, requester)) : requestAll(store, matrix, selector, requester);
+    const queue = serving ? undefined : new BuildQueue({ store, config, matrix, signer, settings });
+    if (queue && options.wait) await queue.start();
+    const results = queue && options.wait ? queue.request(selector, requester) : requestAll(store, matrix, selector, requester);
     const queued = report(results, stdout);
     if (queued.length === 0) return 1;
     if (!options.wait) {
-      if (!serving && !options.queueOnly) spawnWorker(config);
+      if (!serving && !options.queueOnly) spawnWorker(config, settings);
       stdout.write(`follow with: goldsmith job ${queued[0]!.id}   (or goldsmith build ${selector} --wait)\n`);
       return 0;
     }

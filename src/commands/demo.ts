@@ -1,3 +1,4 @@
+import type { Settings } from '../config/settings.js';
 import { randomBytes } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { userInfo } from 'node:os';
@@ -38,11 +39,9 @@ const SEED_SOURCE = '/DC0/vm/DC0_C0_RP0_VM0';
 const SEED_POOL = '/DC0/host/DC0_C0/Resources';
 
 /** The environment the pipeline runs with: the user's, minus any vCenter of theirs, plus the simulator's endpoint and a random password. */
-function simulatorEnv(server: string): NodeJS.ProcessEnv {
-  const env = Object.fromEntries(Object.entries(process.env).filter(([name]) => !name.startsWith('GOVC_') && !name.startsWith('PKR_VAR_vsphere_') && name !== 'GOLDSMITH_PROMOTION_PAUSE_AT'));
+function simulatorSettings(user: Settings, server: string): Settings {
   const password = randomBytes(18).toString('base64url');
-  return {
-    ...env,
+  return user.without((name) => name.startsWith('GOVC_') || name.startsWith('PKR_VAR_vsphere_') || name === 'GOLDSMITH_PROMOTION_PAUSE_AT').with({
     GOVC_URL: `https://${server}/sdk`,
     GOVC_USERNAME: 'goldsmith',
     GOVC_PASSWORD: password,
@@ -50,7 +49,7 @@ function simulatorEnv(server: string): NodeJS.ProcessEnv {
     PKR_VAR_vsphere_server: server,
     PKR_VAR_vsphere_username: 'goldsmith',
     PKR_VAR_vsphere_password: password,
-  };
+  });
 }
 
 /**
@@ -63,7 +62,7 @@ function simulatorEnv(server: string): NodeJS.ProcessEnv {
  * Ctrl-C or SIGTERM. Returns the exit status: 0 when everything succeeded
  * and the audit is clean.
  */
-export async function demoCommand(options: DemoOptions, io: DemoIo): Promise<number> {
+export async function demoCommand(options: DemoOptions, userSettings: Settings, io: DemoIo): Promise<number> {
   const started = Date.now();
   const { stdout, stderr } = io;
   const root = findPackageRoot() ?? process.cwd();
@@ -99,23 +98,23 @@ export async function demoCommand(options: DemoOptions, io: DemoIo): Promise<num
     const signer = readSigner(config.signing.key, config.signing.identity);
 
     say('starting vcsim on a free loopback port');
-    sim = await startVcsim(findInfraBinary('vcsim', process.env));
-    const env = simulatorEnv(sim.server);
-    const connection = readVsphereConnection(env, config);
+    sim = await startVcsim(findInfraBinary('vcsim', userSettings.paths));
+    const settings = simulatorSettings(userSettings, sim.server);
+    const connection = readVsphereConnection(settings.govc(), config);
     say(`vcsim is up at ${sim.server} (pid ${sim.pid}); templates folder ${connection.folder}`);
-    govc = new Govc({ connection, binary: findInfraBinary('govc', env) });
+    govc = new Govc({ connection, binary: findInfraBinary('govc', settings.paths) });
     for (const entry of matrix) {
       const seed = seedTemplateOf(config, entry);
       const folder = `/${connection.datacenter}/vm/${seed.slice(0, seed.lastIndexOf('/'))}`.replace(/\/$/, '');
       const made = await seedTemplate(govc, { source: SEED_SOURCE, pool: SEED_POOL, folder, name: seed.slice(seed.lastIndexOf('/') + 1) });
       say(`seed template ${folder}/${seed.slice(seed.lastIndexOf('/') + 1)}: ${made}`);
     }
-    const before = await listTemplates({ config, env });
+    const before = await listTemplates({ config,  settings });
     stdout.write(formatTemplates(before));
 
     store = openJobStore(config);
-    queue = new BuildQueue({ store, config, matrix, signer, env, pollMs: 200, graceMs: 10_000 });
-    queue.start();
+    queue = new BuildQueue({ store, config, matrix, signer, settings, pollMs: 200, graceMs: 10_000 });
+    await queue.start();
     const user = { source: 'cli' as const, user: userInfo().username };
     const written: string[] = [];
     const buildAll = async (round: number) => {
@@ -131,7 +130,7 @@ export async function demoCommand(options: DemoOptions, io: DemoIo): Promise<num
     const promoteAll = async (round: number) => {
       say(`round ${round}: promoting each line's new build`);
       for (const entry of matrix) {
-        const outcome = await promoteLine({ config, line: entry.key, requestedBy: user, approvedBy: [user], signer, env, onProgress: printPromotionSteps(stdout) });
+        const outcome = await promoteLine({ config, line: entry.key, requestedBy: user, approvedBy: [user], signer, settings, onProgress: printPromotionSteps(stdout) });
         stdout.write(formatPromotionOutcome(outcome, shown(config.records)));
         written.push(outcome.record.record);
       }
@@ -142,10 +141,10 @@ export async function demoCommand(options: DemoOptions, io: DemoIo): Promise<num
     await promoteAll(2);
     const rolled = matrix[0]!;
     say(`rolling ${rolled.key} back one step`);
-    const rollback = await rollbackLine({ config, line: rolled.key, requestedBy: user, approvedBy: [user], signer, env, onProgress: printPromotionSteps(stdout) });
+    const rollback = await rollbackLine({ config, line: rolled.key, requestedBy: user, approvedBy: [user], signer, settings, onProgress: printPromotionSteps(stdout) });
     stdout.write(formatPromotionOutcome(rollback, shown(config.records)));
     written.push(rollback.record.record);
-    const after = await listTemplates({ config, env });
+    const after = await listTemplates({ config,  settings });
     await queue.stop();
 
     say(`auditing ${shown(config.records)} against ${shown(setup.allowedSigners)}`);

@@ -59,7 +59,7 @@ export function prepareDemo(root: string, records: string): DemoSetup {
     ].join('\n'),
   );
   // An empty environment: the user's GOLDSMITH_RECORDS or GOLDSMITH_SIGNING_KEY must not redirect the demo.
-  const loaded = loadConfig({ file, cwd: demoDir, env: {} });
+  const loaded = loadConfig({ file, cwd: demoDir, paths: { config: undefined, records: undefined, signingKey: undefined } });
   // Records name template folders relative to the checkout (packer/sim/...), not to demo/.
   const config: LoadedConfig = { ...loaded, baseDir: root };
   return { demoDir, config, matrix: loadMatrix(config.packer.matrix), allowedSigners: join(keyDir, 'allowed_signers') };

@@ -1,3 +1,4 @@
+import type { Settings } from '../config/settings.js';
 import { userInfo } from 'node:os';
 import type { LoadedConfig } from '../config/load-config.js';
 import { readSigner } from '../evidence/read-signer.js';
@@ -23,11 +24,12 @@ export async function resumeBeforeCommand(
   action: 'promote' | 'rollback',
   line: string,
   signer: ReturnType<typeof readSigner>,
+  settings: Settings,
   stdout: NodeJS.WritableStream,
   stderr: NodeJS.WritableStream,
 ): Promise<number | undefined> {
   let answer: number | undefined;
-  for (const resumed of await resumePromotions({ config, signer, env: process.env, onProgress: printPromotionSteps(stdout) })) {
+  for (const resumed of await resumePromotions({ config, signer, settings, onProgress: printPromotionSteps(stdout) })) {
     const mine = resumed.promotion.line === line && resumed.promotion.action === action;
     if (resumed.outcome === 'succeeded') {
       stdout.write(`resumed promotion ${resumed.promotion.id}: ${resumed.message}\n`);
@@ -48,11 +50,11 @@ export async function resumeBeforeCommand(
  * promotion an earlier process left open, then promotes the line's latest
  * build, printing each step, and seals the promotion record.
  */
-export async function promoteCommand(config: LoadedConfig, selector: string, options: PromoteCommandOptions, stdout: NodeJS.WritableStream, stderr: NodeJS.WritableStream = process.stderr): Promise<number> {
+export async function promoteCommand(config: LoadedConfig, settings: Settings, selector: string, options: PromoteCommandOptions, stdout: NodeJS.WritableStream, stderr: NodeJS.WritableStream = process.stderr): Promise<number> {
   if (options.expectSums !== undefined && !/^[0-9a-f]{64}$/.test(options.expectSums)) throw new UsageError('--expect-sums takes the SHA-256 of the build record\'s SHA256SUMS: 64 lower-case hex digits (sha256sum builds/<line>/<ts>/SHA256SUMS)');
   const entry = findVsphereLine(config, selector);
   const signer = readSigner(config.signing.key, config.signing.identity);
-  const resumed = await resumeBeforeCommand(config, 'promote', entry.key, signer, stdout, stderr);
+  const resumed = await resumeBeforeCommand(config, 'promote', entry.key, signer, settings, stdout, stderr);
   if (resumed !== undefined) return resumed;
   const user = { source: 'cli' as const, user: options.requestedBy ?? userInfo().username };
   const outcome = await promoteLine({
@@ -62,7 +64,7 @@ export async function promoteCommand(config: LoadedConfig, selector: string, opt
     approvedBy: [user],
     expectedSums: options.expectSums,
     signer,
-    env: process.env,
+    settings,
     onProgress: printPromotionSteps(stdout),
   });
   stdout.write(formatPromotionOutcome(outcome, config.records));

@@ -1,3 +1,4 @@
+import type { Settings } from '../config/settings.js';
 import { existsSync } from 'node:fs';
 import { userInfo } from 'node:os';
 import type { LoadedConfig } from '../config/load-config.js';
@@ -14,7 +15,7 @@ export interface SealCommandOptions {
 }
 
 /** `goldsmith seal`: seals the record of a build run outside goldsmith. */
-export async function sealCommand(config: LoadedConfig, options: SealCommandOptions, stdout: NodeJS.WritableStream): Promise<number> {
+export async function sealCommand(config: LoadedConfig, settings: Settings, options: SealCommandOptions, stdout: NodeJS.WritableStream): Promise<number> {
   for (const [flag, path] of [['--log', options.log], ['--manifest', options.manifest]] as const) {
     if (path !== undefined && !existsSync(path)) throw new UsageError(`${flag} ${path}: no such file`);
   }
@@ -26,7 +27,7 @@ export async function sealCommand(config: LoadedConfig, options: SealCommandOpti
     manifest: options.manifest,
     requestedBy: { source: 'cli', user: options.requestedBy ?? userInfo().username },
     signer,
-    env: process.env,
+    settings,
   });
   stdout.write(
     `sealed ${sealed.record} (seq ${sealed.seq})\n` +

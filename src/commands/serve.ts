@@ -1,9 +1,12 @@
 import { once } from 'node:events';
 import type { AddressInfo } from 'node:net';
-import pino, { type Logger } from 'pino';
+import type { Logger } from 'pino';
 import { summarizeAudit } from '../audit/summarize-audit.js';
 import { createSlackBot, type SlackBot } from '../bot/slack/create-slack-bot.js';
 import type { LoadedConfig } from '../config/load-config.js';
+import type { Settings } from '../config/settings.js';
+import { createServeLogger } from './create-serve-logger.js';
+import { PendingTasks } from './pending-tasks.js';
 import { loadMatrix } from '../config/load-matrix.js';
 import type { Matrix } from '../config/matrix-schema.js';
 import { readSigner } from '../evidence/read-signer.js';
@@ -18,12 +21,9 @@ import { ScheduleStore } from '../pipeline/schedule-store.js';
 import { unwiredTemplateOperations, type TemplateOperations } from '../pipeline/template-operations.js';
 import { vsphereTemplateOperations } from '../pipeline/vsphere-template-operations.js';
 import { createGitHubApp, type GitHubApp } from '../bot/github/create-github-app.js';
-import { readGitHubEnv } from '../bot/github/read-github-env.js';
 import { vspherePromotionActions } from '../bot/github/vsphere-promotion-actions.js';
-import { collectSecrets } from '../pipeline/collect-secrets.js';
 import { createGoldsmithServer } from '../server.js';
 import { checkServeConfig } from './check-serve-config.js';
-import { readSlackEnv } from './read-slack-env.js';
 import { UsageError } from './usage-error.js';
 
 export interface ServeOptions {
@@ -33,7 +33,8 @@ export interface ServeOptions {
   host?: string | undefined;
   /** --drain-seconds: how long SIGTERM waits for running builds before stopping them (default 60). */
   drainSeconds?: string | number | undefined;
-  env?: NodeJS.ProcessEnv;
+  /** The environment's settings (credentials included). */
+  settings: Settings;
   /** The template store and promotion; default: vSphere (src/pipeline/promotion) when the matrix has vSphere lines. */
   templates?: TemplateOperations;
   /** Where JSON logs go (default stdout). */
@@ -61,19 +62,6 @@ export interface RunningServe {
   hurry(): void;
 }
 
-// Never log a secret, whichever object carries it.
-const REDACT = [
-  'req.headers.authorization',
-  'req.headers["x-slack-signature"]',
-  'req.headers["x-hub-signature-256"]',
-  'headers.authorization',
-  'headers["x-slack-signature"]',
-  '*.token',
-  '*.signingSecret',
-  'token',
-  'signingSecret',
-];
-
 function parsePort(value: string | number | undefined): number {
   const port = Number(value ?? 3000);
   if (!Number.isInteger(port) || port < 0 || port > 65_535) throw new UsageError(`--port (or PORT) must be a port number from 0 to 65535, not "${value}"`);
@@ -88,6 +76,11 @@ function parseSeconds(value: string | number | undefined, fallback: number): num
 
 const hasVsphereLinesIn = (matrix: Matrix) => matrix.some((entry) => entry.platform === 'vsphere');
 
+/** After the drain: how long Packer may clean up after SIGINT before its process group is killed. */
+const PACKER_STOP_MS = 5_000;
+/** After the drain: the whole time left for Packer's clean-up, the last pull requests and Slack updates. */
+const SHUTDOWN_GRACE_MS = 10_000;
+
 const delay = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms).unref());
 
 /**
@@ -96,37 +89,36 @@ const delay = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve,
  * listens, and starts the queue and the weekly schedule.
  *
  * @example
- * const serve = await startServe(config, { port: 3000, env: process.env });
+ * const serve = await startServe(config, { port: 3000, settings });
  * process.once('SIGTERM', () => void serve.stop('SIGTERM'));
  */
-export async function startServe(config: LoadedConfig, options: ServeOptions = {}): Promise<RunningServe> {
-  const env = options.env ?? process.env;
-  const slackEnv = readSlackEnv(env);
-  const port = parsePort(options.port ?? env.PORT);
+export async function startServe(config: LoadedConfig, options: ServeOptions): Promise<RunningServe> {
+  const { settings } = options;
+  const slackEnv = settings.slack();
+  const port = parsePort(options.port ?? settings.port);
   const host = options.host ?? '0.0.0.0';
   const drainMs = parseSeconds(options.drainSeconds, 60) * 1000;
   const matrix = loadMatrix(config.packer.matrix);
   checkServeConfig(config, matrix);
   const signer = readSigner(config.signing.key, config.signing.identity);
   const tuning = options.tuning ?? {};
-  const logger = pino(
-    { base: { service: 'goldsmith', pid: process.pid }, level: env.LOG_LEVEL ?? 'info', redact: { paths: REDACT, censor: '[REDACTED]' }, timestamp: pino.stdTimeFunctions.isoTime },
-    options.logStream ?? pino.destination({ dest: 1, sync: true }),
-  );
+  // Every credential goldsmith holds: scrubbed from its logs, replies, pull requests and records.
+  const secrets = settings.credentials(config.secret_env, config.baseDir).map((credential) => credential.value);
+  const logger = createServeLogger({ level: settings.logLevel(), secrets, stream: options.logStream });
   if (!config.slack.channel) logger.warn({ setting: 'slack.channel' }, 'slack.channel is not set: builds get no channel message; set it to a channel id (C…) in goldsmith.yaml');
 
   if (hasVsphereLinesIn(matrix)) {
     // A promotion a killed serve left half-done is finished (or put back) before anything else touches the line.
     const { resumePromotions } = await import('../pipeline/promotion/resume-promotions.js');
-    for (const resumed of await resumePromotions({ config, signer, env })) {
+    for (const resumed of await resumePromotions({ config, signer, settings })) {
       logger.warn({ promotion: resumed.promotion.id, line: resumed.promotion.line, outcome: resumed.outcome, message: resumed.message }, 'resumed an interrupted promotion');
     }
   }
   const store = openJobStore(config);
   const scheduleStore = ScheduleStore.open(jobStorePathOf(config));
-  const queue = new BuildQueue({ store, config, matrix, signer, env, pollMs: tuning.pollMs, graceMs: tuning.graceMs });
+  const queue = new BuildQueue({ store, config, matrix, signer, settings, pollMs: tuning.pollMs, graceMs: tuning.graceMs });
   const baseTemplates =
-    options.templates ?? (hasVsphereLinesIn(matrix) ? vsphereTemplateOperations({ config, signer, env }) : unwiredTemplateOperations('no line of packer/matrix.json has platform "vsphere"'));
+    options.templates ?? (hasVsphereLinesIn(matrix) ? vsphereTemplateOperations({ config, signer, settings }) : unwiredTemplateOperations('no line of packer/matrix.json has platform "vsphere"'));
   let github: GitHubApp | undefined;
   const templates = { ...baseTemplates, promotionPullRequest: (jobId: number) => github?.promotionPullRequest(jobId) };
 
@@ -148,6 +140,7 @@ export async function startServe(config: LoadedConfig, options: ServeOptions = {
     logger,
     databasePath: jobStorePathOf(config),
     progress: tuning.progress,
+    secrets,
   });
   const closeStores = () => {
     scheduleStore.close();
@@ -156,17 +149,17 @@ export async function startServe(config: LoadedConfig, options: ServeOptions = {
   try {
     await slack.start();
     // The GitHub app is on when its credentials are set (APP_ID, PRIVATE_KEY or PRIVATE_KEY_PATH, WEBHOOK_SECRET).
-    const githubCredentials = readGitHubEnv(env, process.cwd());
+    const githubCredentials = settings.github(process.cwd());
     github = githubCredentials
       ? await createGitHubApp({
           credentials: githubCredentials,
           config,
           matrix,
           signer,
-          promotion: vspherePromotionActions({ config, signer, env }),
+          promotion: vspherePromotionActions({ config, signer, settings }),
           jobs: store,
           notifyBuildThread: (jobId, text) => slack.postInJobThread(jobId, text),
-          secrets: collectSecrets(env, [...config.secret_env, 'GOVC_PASSWORD']),
+          secrets,
           logger,
           databasePath: jobStorePathOf(config),
           throttle: tuning.githubThrottle ?? true,
@@ -179,6 +172,15 @@ export async function startServe(config: LoadedConfig, options: ServeOptions = {
     throw error;
   }
 
+  const pending = new PendingTasks();
+  const refreshAfterPullRequest = (jobId: number) => {
+    try {
+      slack.refreshJob(jobId);
+    } catch (error) {
+      logger.warn({ job: jobId, err: (error as Error).message }, 'the pull request is open, but the Slack message was not refreshed');
+    }
+  };
+  queue.on('warning', (job, message, error) => logger.warn({ job: job.id, line: job.line, err: error.message }, message));
   // The queue reports a finished job more than once (the runner, then the queue): log each ending once.
   const ended = new Set<number>();
   queue.on('update', (job, lastLine) => {
@@ -187,10 +189,13 @@ export async function startServe(config: LoadedConfig, options: ServeOptions = {
     if (job.state === 'queued' || (final && !ended.has(job.id))) {
       logger.info({ job: job.id, line: job.line, state: job.state, reason: job.reason ?? undefined }, 'job');
       if (final && github && job.state === 'succeeded' && job.recordPath) {
-        github
-          .openPromotionPullRequest({ record: job.recordPath, jobId: job.id })
-          .then(() => slack.refreshJob(job.id))
-          .catch((error: Error) => logger.error({ job: job.id, err: error.message }, 'promotion pull request not opened'));
+        // Tracked, so a shutdown waits for it (and its Slack update) before the stores close.
+        void pending.add(
+          github.openPromotionPullRequest({ record: job.recordPath, jobId: job.id }).then(
+            () => refreshAfterPullRequest(job.id),
+            (error: Error) => logger.error({ job: job.id, err: error.message }, 'promotion pull request not opened'),
+          ),
+        );
       }
     }
     if (final) ended.add(job.id);
@@ -231,7 +236,7 @@ export async function startServe(config: LoadedConfig, options: ServeOptions = {
     if (code === 'EACCES') throw new UsageError(`port ${port} needs privileges: use a port above 1023 with --port (or PORT) and put a reverse proxy in front`);
     throw error;
   }
-  for (const job of queue.start()) logger.warn({ job: job.id, line: job.line, reason: job.reason }, 'job interrupted by an earlier stop');
+  for (const job of await queue.start()) logger.warn({ job: job.id, line: job.line, reason: job.reason }, 'job interrupted by an earlier stop');
   schedule.check();
 
   const address = server.address() as AddressInfo;
@@ -243,6 +248,8 @@ export async function startServe(config: LoadedConfig, options: ServeOptions = {
   let stopped: Promise<void> | undefined;
   const stop = (reason: string): Promise<void> => {
     stopped ??= (async () => {
+      // Everything after the signal ends by then: the drain, then a fixed grace for Packer's clean-up and the last updates.
+      const deadline = Date.now() + drainMs + SHUTDOWN_GRACE_MS;
       stopping = true;
       logger.info({ reason, running: queue.runningIds }, 'stopping: no new requests; running builds may finish');
       schedule.stop();
@@ -253,9 +260,11 @@ export async function startServe(config: LoadedConfig, options: ServeOptions = {
       if (!finished) {
         for (const id of queue.runningIds) store.addEvent(id, 'shutdown', `goldsmith serve stopped (${reason}); Packer was told to stop and clean up`);
         logger.warn({ running: queue.runningIds }, 'stopping the builds still running');
-        await queue.stop({ cancelRunning: true });
+        await queue.stop({ cancelRunning: true, killAfterMs: PACKER_STOP_MS });
       }
-      await slack.stop();
+      // Builds that ended during the drain still get their pull request and their Slack message.
+      if (!(await pending.settled(deadline))) logger.warn({ tasks: pending.size }, 'shutdown grace over: promotion pull requests still being opened were abandoned (their records are sealed and stay valid)');
+      await Promise.race([slack.stop().catch((error: Error) => logger.warn({ err: error.message }, 'last Slack updates not sent')), delay(Math.max(0, deadline - Date.now()))]);
       await github?.close();
       server.closeAllConnections();
       await closed;
@@ -275,20 +284,30 @@ export async function startServe(config: LoadedConfig, options: ServeOptions = {
  * builds at once.
  *
  * @example
- * process.exitCode = await serveCommand(loadConfig({ cwd: process.cwd(), env: process.env }), { port: process.env.PORT });
+ * process.exitCode = await serveCommand(loadConfig({ cwd: process.cwd(), paths: settings.paths }), { port: '3000', settings });
  */
-export async function serveCommand(config: LoadedConfig, options: ServeOptions = {}): Promise<number> {
-  const serve = await startServe(config, options);
-  await new Promise<void>((resolve) => {
-    const onSignal = (signal: NodeJS.Signals) => {
-      if (signal === 'SIGINT' || signal === 'SIGTERM') {
-        process.once('SIGTERM', () => serve.hurry());
-        process.once('SIGINT', () => serve.hurry());
+export async function serveCommand(config: LoadedConfig, options: ServeOptions): Promise<number> {
+  // Listening from the first moment: a signal during start-up (which may spend the grace period stopping a
+  // Packer left by a crash) must stop serve cleanly once it is up, never kill it half-started. `on`, not
+  // `once`: execa's signal-exit re-raises a signal no one else listens to.
+  const signals: NodeJS.Signals[] = [];
+  let onSignal: (signal: NodeJS.Signals) => void = (signal) => void signals.push(signal);
+  const listener = (signal: NodeJS.Signals) => onSignal(signal);
+  process.on('SIGTERM', listener);
+  process.on('SIGINT', listener);
+  try {
+    const serve = await startServe(config, options);
+    await new Promise<void>((resolve) => {
+      onSignal = (signal) => {
+        // The first signal drains; any later one stops the builds at once.
+        onSignal = () => serve.hurry();
         void serve.stop(signal).then(resolve);
-      }
-    };
-    process.once('SIGTERM', onSignal);
-    process.once('SIGINT', onSignal);
-  });
-  return 0;
+      };
+      if (signals.length > 0) onSignal(signals[0]!);
+    });
+    return 0;
+  } finally {
+    process.off('SIGTERM', listener);
+    process.off('SIGINT', listener);
+  }
 }

@@ -1,3 +1,4 @@
+import type { Settings } from '../config/settings.js';
 import type { LoadedConfig } from '../config/load-config.js';
 import { listTemplates, type LineTemplates } from '../pipeline/vsphere/list-templates.js';
 
@@ -6,7 +7,7 @@ import { listTemplates, type LineTemplates } from '../pipeline/vsphere/list-temp
  * reference, creation time (and which vCenter property gave it).
  *
  * @example
- * formatTemplates(await listTemplates({ config, env: process.env }))
+ * formatTemplates(await listTemplates({ config, settings }))
  */
 export function formatTemplates(lines: readonly LineTemplates[]): string {
   const rows: string[][] = [['LINE', 'ROLE', 'NAME', 'OBJECT', 'CREATED']];
@@ -26,8 +27,8 @@ export function formatTemplates(lines: readonly LineTemplates[]): string {
 }
 
 /** `goldsmith templates [line] [--json]`: each vSphere line's `<base>`, `-prev`, `-build` (and rolled-back ones) with creation times. */
-export async function templatesCommand(config: LoadedConfig, selector: string | undefined, options: { json?: boolean }, stdout: NodeJS.WritableStream): Promise<number> {
-  const lines = await listTemplates({ config, env: process.env, selector });
+export async function templatesCommand(config: LoadedConfig, settings: Settings, selector: string | undefined, options: { json?: boolean }, stdout: NodeJS.WritableStream): Promise<number> {
+  const lines = await listTemplates({ config, settings, selector });
   stdout.write(options.json ? `${JSON.stringify(lines, null, 2)}\n` : formatTemplates(lines));
   return 0;
 }

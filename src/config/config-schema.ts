@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { OWN_CREDENTIAL_NAMES } from './settings-variables.js';
 
 const SECRET_KEY = /(password|secret|token|private_?key)$/i;
 
@@ -8,6 +9,8 @@ const SECRET_KEY = /(password|secret|token|private_?key)$/i;
  */
 function noSecrets(value: unknown, path: (string | number)[], ctx: z.RefinementCtx): void {
   if (value === null || typeof value !== 'object') return;
+  // packer.vars names a variable per key (vsphere_password: GOVC_PASSWORD): the values are names, never secrets.
+  if (path.join('.') === 'packer.vars') return;
   for (const [key, child] of Object.entries(value)) {
     if (SECRET_KEY.test(key) && typeof child === 'string') {
       ctx.addIssue({ code: 'custom', path: [...path, key], message: 'secrets are read from the environment only; remove this key and set the environment variable instead (docs/operator.md lists them)' });
@@ -15,6 +18,8 @@ function noSecrets(value: unknown, path: (string | number)[], ctx: z.RefinementC
     noSecrets(child, [...path, key], ctx);
   }
 }
+
+const envName = z.string().regex(/^[A-Za-z_][A-Za-z0-9_]*$/, 'use an environment variable name (letters, digits and _)');
 
 const weekday = z.enum(['sunday', 'monday', 'tuesday', 'wednesday', 'thursday', 'friday', 'saturday']);
 
@@ -79,9 +84,22 @@ export const configSchema = z
         binary: z.string().min(1).default('packer'),
         /** Var-files passed to every line before its own (vCenter endpoint, network). */
         var_files: z.array(z.string().min(1)).default([]),
+        /**
+         * More environment variables Packer (and Ansible under it) may see, besides the basics,
+         * PACKER_* and PKR_VAR_* (for example AWS_PROFILE). goldsmith's own credentials are refused here.
+         */
+        env: z.array(envName.refine((name) => !OWN_CREDENTIAL_NAMES.has(name), { error: (issue) => `${String(issue.input)} is one of goldsmith's own credentials and never reaches Packer by name; to give it to a template, map it to a variable explicitly under packer.vars (for example vsphere_password: ${String(issue.input)})` })).default([]),
+        /** Packer variables set from goldsmith's environment: `var_name: ENV_NAME` becomes PKR_VAR_var_name. The only way a credential of goldsmith's reaches Packer. */
+        vars: z
+          .record(
+            z.string().regex(/^[A-Za-z_][A-Za-z0-9_-]*$/, 'use a Packer variable name (letters, digits, _ and -)'),
+            // Upper case only: a secret pasted here by mistake is refused rather than looked up (and echoed) as a name.
+            z.string().regex(/^[A-Z_][A-Z0-9_]*$/, 'give the NAME of an environment variable (upper case, digits and _), never its value'),
+          )
+          .default({}),
       })
       .strict()
-      .default({ matrix: 'packer/matrix.json', binary: 'packer', var_files: [] }),
+      .default({ matrix: 'packer/matrix.json', binary: 'packer', var_files: [], env: [], vars: {} }),
     max_parallel: z.number().int().min(1).max(32).default(2),
     schedule: scheduleSchema.default({ enabled: true, day: 'saturday', time: '02:00', lines: 'all' }),
     signing: z
@@ -93,7 +111,7 @@ export const configSchema = z
       .strict()
       .default({ identity: 'goldsmith' }),
     /** Names of environment variables whose values must never reach a log or a record. */
-    secret_env: z.array(z.string().regex(/^[A-Za-z_][A-Za-z0-9_]*$/)).default([]),
+    secret_env: z.array(envName).default([]),
     vsphere: vsphereSchema.default({ folder: 'Templates' }),
     slack: slackSchema.default({ permissions: { build: [], cancel: [], rollback: [] } }),
     github: githubSchema.default({ base_branch: 'main', approvals_required: 1, approver_teams: [], approve_on_review: false, logins: {} }),

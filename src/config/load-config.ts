@@ -3,6 +3,7 @@ import { dirname, isAbsolute, resolve } from 'node:path';
 import { parse as parseYaml } from 'yaml';
 import { configSchema, type Config } from './config-schema.js';
 import { formatZodError } from './format-zod-error.js';
+import type { PathSettings } from './settings.js';
 
 const DEFAULT_NAMES = ['goldsmith.yaml', 'goldsmith.yml', 'goldsmith.json'];
 
@@ -25,15 +26,15 @@ function parseFile(file: string): unknown {
 
 /**
  * Loads goldsmith's configuration: `--config FILE`, else GOLDSMITH_CONFIG,
- * else goldsmith.yaml/.yml/.json in `cwd`, else the defaults. Environment
- * variables GOLDSMITH_RECORDS and GOLDSMITH_SIGNING_KEY override the file.
+ * else goldsmith.yaml/.yml/.json in `cwd`, else the defaults. The settings'
+ * GOLDSMITH_RECORDS and GOLDSMITH_SIGNING_KEY override the file.
  *
  * @example
- * const config = loadConfig({ cwd: process.cwd(), env: process.env });
+ * const config = loadConfig({ cwd: process.cwd(), paths: readSettings().paths });
  * config.records // '/srv/images/records'
  */
-export function loadConfig(options: { file?: string; cwd: string; env: NodeJS.ProcessEnv }): LoadedConfig {
-  const named = options.file ?? options.env.GOLDSMITH_CONFIG;
+export function loadConfig(options: { file?: string | undefined; cwd: string; paths: Pick<PathSettings, 'config' | 'records' | 'signingKey'> }): LoadedConfig {
+  const named = options.file ?? options.paths.config;
   const file = named ? resolve(options.cwd, named) : DEFAULT_NAMES.map((name) => resolve(options.cwd, name)).find((path) => existsSync(path));
   if (named && !existsSync(file!)) throw new Error(`config file ${file} does not exist; pass --config with an existing file or unset GOLDSMITH_CONFIG`);
   const raw = file ? parseFile(file) : {};
@@ -42,13 +43,13 @@ export function loadConfig(options: { file?: string; cwd: string; env: NodeJS.Pr
   const config = parsed.data;
   const baseDir = file ? dirname(file) : options.cwd;
   const at = (path: string) => (isAbsolute(path) ? path : resolve(baseDir, path));
-  const fromEnv = (name: string) => (options.env[name] ? resolve(options.cwd, options.env[name]!) : undefined);
-  const signingKey = fromEnv('GOLDSMITH_SIGNING_KEY') ?? (config.signing.key ? at(config.signing.key) : undefined);
+  const fromEnv = (path: string | undefined) => (path ? resolve(options.cwd, path) : undefined);
+  const signingKey = fromEnv(options.paths.signingKey) ?? (config.signing.key ? at(config.signing.key) : undefined);
   return {
     ...config,
     file,
     baseDir,
-    records: fromEnv('GOLDSMITH_RECORDS') ?? at(config.records),
+    records: fromEnv(options.paths.records) ?? at(config.records),
     state_dir: at(config.state_dir),
     packer: { ...config.packer, matrix: at(config.packer.matrix), var_files: config.packer.var_files.map(at) },
     signing: { ...config.signing, key: signingKey },

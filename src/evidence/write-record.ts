@@ -26,6 +26,7 @@ import { withRecordLock } from './record-lock.js';
 import { renderRecordReadme } from './render-readme.js';
 import { runSchema, RUN_SCHEMA_VERSION, type BuildDetails, type PromotionDetails, type Run } from './run-schema.js';
 import { SecretScanner } from './secret-scanner.js';
+import type { Credential } from '../config/find-credentials.js';
 import { SIGNATURE_NAMESPACE, signSshsig } from './sshsig.js';
 import type { SigningKey } from './ssh-keys.js';
 import { formatPrev, formatSums, type PrevLink } from './sums.js';
@@ -48,7 +49,7 @@ export interface WriteRecordOptions {
   signer: RecordSigner;
   content: RecordContent;
   /** Values that must never reach a record: sealing fails when any file holds one. */
-  secrets?: readonly string[];
+  secrets?: readonly Credential[];
   /** The clock, for tests. */
   now?: () => Date;
 }
@@ -68,14 +69,15 @@ export interface WrittenRecord {
 
 const sha256 = (bytes: Buffer | string): string => createHash('sha256').update(bytes).digest('hex');
 
-function ordinal(index: number): string {
-  return `secret #${index + 1} of the list given`;
+/** Names the credential found (its variable), never its value. */
+function nameOf(secrets: readonly Credential[], index: number): string {
+  return `the value of ${secrets[index]?.name ?? 'a credential'}`;
 }
 
-function refuseSecrets(file: string, content: string, secrets: readonly string[]): void {
-  const scanner = new SecretScanner(secrets);
+function refuseSecrets(file: string, content: string, secrets: readonly Credential[]): void {
+  const scanner = new SecretScanner(secrets.map((secret) => secret.value));
   if (scanner.feed(Buffer.from(content, 'utf8'))) {
-    throw new Error(`refusing to seal: ${file} would contain a secret value (${ordinal(scanner.found!)}); remove it from the record's details`);
+    throw new Error(`refusing to seal: ${file} would contain a secret value (${nameOf(secrets, scanner.found!)}); remove it from the record's details`);
   }
 }
 
@@ -130,7 +132,7 @@ interface Draft {
 }
 
 /** Seals a draft into the chain. Synchronous: runs under the record lock. */
-function commitDraft(root: string, draft: Draft, signer: RecordSigner, secrets: readonly string[], now: Date): WrittenRecord {
+function commitDraft(root: string, draft: Draft, signer: RecordSigner, secrets: readonly Credential[], now: Date): WrittenRecord {
   const parent = join(root, recordParentOf(draft.kind, draft.line));
   const ts = freeTimestamp(parent, now);
   const record = recordPathOf(draft.kind, draft.line, ts);
@@ -202,14 +204,15 @@ function initDraft(root: string): Draft {
  *   root: 'records',
  *   signer: { key: readSigningKey('signing.key'), identity: 'goldsmith' },
  *   content: { kind: 'build', details, log: '/var/lib/goldsmith/jobs/12/packer.log' },
- *   secrets: [process.env.PKR_VAR_vsphere_password ?? ''],
+ *   secrets: settings.credentials(config.secret_env),
  * });
  * console.log(sealed.record); // builds/ubuntu-24.04/20261124T090300Z
  */
 export async function writeRecord(options: WriteRecordOptions): Promise<WrittenRecord> {
   const root = resolve(options.root);
   const { content, signer } = options;
-  const secrets = options.secrets ?? [];
+  // Empty values would shift the scanner's indexes, and match nothing anyway.
+  const secrets = (options.secrets ?? []).filter((secret) => secret.value.length > 0);
   const line = content.details.line;
   if (!LINE_PATTERN.test(line)) throw new Error(`line "${line}" is not a valid line key (lower-case letters, digits, dots and dashes)`);
   mkdirSync(root, { recursive: true });
@@ -218,9 +221,9 @@ export async function writeRecord(options: WriteRecordOptions): Promise<WrittenR
   const temporary = makeTemporary(root, content.kind, line);
   try {
     // The log is copied, hashed and scanned before the lock: only the small files are written while other writers wait.
-    const copied = await copyFileHashed(content.log, join(temporary, logName), secrets);
+    const copied = await copyFileHashed(content.log, join(temporary, logName), secrets.map((secret) => secret.value));
     if (copied.secretIndex !== undefined) {
-      throw new Error(`refusing to seal: ${logName} (from ${content.log}) contains a secret value (${ordinal(copied.secretIndex)}); scrub the log and seal again`);
+      throw new Error(`refusing to seal: ${logName} (from ${content.log}) contains a secret value (${nameOf(secrets, copied.secretIndex)}); scrub the log and seal again`);
     }
     const log = { name: logName, sha256: copied.sha256, size: copied.size };
     const logField = { path: logName, sha256: copied.sha256, size: copied.size };

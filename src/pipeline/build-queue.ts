@@ -9,13 +9,15 @@ import type { JobStore } from './job-store.js';
 import type { Job, RequestResult } from './job-types.js';
 import { vsphereBuildHooks } from './promotion/vsphere-build-hooks.js';
 import { runJob } from './run-job.js';
+import { stopLeftoverPacker } from './stop-leftover-packer.js';
+import type { Settings } from '../config/settings.js';
 
 export interface BuildQueueOptions {
   store: JobStore;
   config: LoadedConfig;
   matrix: Matrix;
   signer: RecordSigner | undefined;
-  env: NodeJS.ProcessEnv;
+  settings: Settings;
   /** How long Packer may clean up after SIGINT before SIGKILL (default 60 s). */
   graceMs?: number;
   /** How often to look for queued work and cancel requests from other processes (default 1 s). */
@@ -31,6 +33,8 @@ export interface BuildQueueOptions {
 export interface BuildQueueEvents {
   /** A job changed: queued, new stage, finished. `lastLine` is the newest log line, scrubbed. */
   update: [job: Job, lastLine: string | undefined];
+  /** Bookkeeping around a build failed (the after-build hook); the build's outcome stands. */
+  warning: [job: Job, message: string, error: Error];
 }
 
 /**
@@ -39,26 +43,31 @@ export interface BuildQueueEvents {
  * running by a dead process as interrupted when it starts.
  *
  * @example
- * const queue = new BuildQueue({ store, config, matrix, signer, env: process.env });
- * queue.start();
+ * const queue = new BuildQueue({ store, config, matrix, signer, settings });
+ * await queue.start();
  * queue.on('update', (job) => console.log(job.id, job.state, job.stage));
  * queue.request('win2025', { source: 'slack', user: 'U123' });
  */
 export class BuildQueue extends EventEmitter<BuildQueueEvents> {
-  private readonly running = new Map<number, { controller: AbortController; done: Promise<Job> }>();
+  private readonly running = new Map<number, { controller: AbortController; killer: AbortController; done: Promise<Job> }>();
   private timer: NodeJS.Timeout | undefined;
   private stopped = true;
   private readonly hooks: BuildHooks;
 
   constructor(private readonly options: BuildQueueOptions) {
     super();
-    this.hooks = options.hooks ?? vsphereBuildHooks({ config: options.config, env: options.env });
+    this.hooks = options.hooks ?? vsphereBuildHooks({ config: options.config, settings: options.settings });
   }
 
-  /** Starts taking work; returns the jobs found interrupted by an earlier crash. */
-  start(): Job[] {
+  /**
+   * Starts taking work; returns the jobs found interrupted by an earlier
+   * crash, after stopping any Packer they left running (SIGINT, then SIGKILL
+   * after the grace period).
+   */
+  async start(): Promise<Job[]> {
+    const stoppedGroups = await stopLeftoverPacker(this.options.store, this.options.graceMs ?? 60_000);
     this.stopped = false;
-    const interrupted = this.options.store.markInterrupted();
+    const interrupted = this.options.store.markInterrupted(undefined, stoppedGroups);
     for (const job of interrupted) this.emit('update', job, undefined);
     this.options.store.heartbeat();
     this.timer = setInterval(() => this.tick(), this.options.pollMs ?? 1000);
@@ -104,13 +113,19 @@ export class BuildQueue extends EventEmitter<BuildQueueEvents> {
 
   /**
    * Stops taking work. With `cancelRunning`, running builds are stopped (Packer
-   * cleans up); otherwise they are left to finish. Resolves when none runs here.
+   * cleans up; with `killAfterMs`, its process group is killed if it has not
+   * ended by then); otherwise they are left to finish. Resolves when none runs here.
    */
-  async stop(options: { cancelRunning?: boolean } = {}): Promise<void> {
+  async stop(options: { cancelRunning?: boolean; killAfterMs?: number } = {}): Promise<void> {
     this.stopped = true;
     clearInterval(this.timer);
-    if (options.cancelRunning) for (const entry of this.running.values()) entry.controller.abort();
+    let killTimer: NodeJS.Timeout | undefined;
+    if (options.cancelRunning) {
+      for (const entry of this.running.values()) entry.controller.abort();
+      if (options.killAfterMs !== undefined) killTimer = setTimeout(() => this.running.forEach((entry) => entry.killer.abort()), options.killAfterMs);
+    }
     await Promise.all([...this.running.values()].map((entry) => entry.done));
+    clearTimeout(killTimer);
     this.options.store.removeWorker();
   }
 
@@ -127,6 +142,7 @@ export class BuildQueue extends EventEmitter<BuildQueueEvents> {
       const claimed = job;
       const entry = matrix.find((candidate) => candidate.key === claimed.line);
       const controller = new AbortController();
+      const killer = new AbortController();
       this.emit('update', claimed, undefined);
       const done = (
         entry
@@ -135,11 +151,13 @@ export class BuildQueue extends EventEmitter<BuildQueueEvents> {
               config,
               entry,
               signer: this.options.signer,
-              env: this.options.env,
+              settings: this.options.settings,
               signal: controller.signal,
+              killSignal: killer.signal,
               graceMs: this.options.graceMs ?? 60_000,
               hooks: this.hooks,
               onProgress: (updated, lastLine) => this.emit('update', updated, lastLine),
+              onWarning: (message, error) => this.emit('warning', claimed, message, error),
             })
           : Promise.resolve(store.finish(claimed.id, { state: 'failed', reason: `line ${claimed.line} is no longer in packer/matrix.json` }))
       ).then((finished) => {
@@ -148,7 +166,7 @@ export class BuildQueue extends EventEmitter<BuildQueueEvents> {
         this.pump();
         return finished;
       });
-      this.running.set(claimed.id, { controller, done });
+      this.running.set(claimed.id, { controller, killer, done });
     }
   }
 }

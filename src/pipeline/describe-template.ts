@@ -8,10 +8,10 @@ import type { BuildDetails } from '../evidence/run-schema.js';
 const sha256 = (bytes: Buffer | string) => createHash('sha256').update(bytes).digest('hex');
 
 /** The git commit of `dir`, with `-dirty` when it has uncommitted changes; null outside a repository. */
-async function gitCommitOf(dir: string): Promise<string | null> {
-  const head = await execa('git', ['-C', dir, 'rev-parse', 'HEAD'], { reject: false });
+async function gitCommitOf(dir: string, env: Readonly<Record<string, string>>): Promise<string | null> {
+  const head = await execa('git', ['-C', dir, 'rev-parse', 'HEAD'], { env, extendEnv: false, reject: false });
   if (head.exitCode !== 0) return null;
-  const status = await execa('git', ['-C', dir, 'status', '--porcelain', '--', '.'], { reject: false });
+  const status = await execa('git', ['-C', dir, 'status', '--porcelain', '--', '.'], { env, extendEnv: false, reject: false });
   return `${String(head.stdout).trim()}${String(status.stdout).trim() ? '-dirty' : ''}`;
 }
 
@@ -30,10 +30,12 @@ export async function describeTemplate(
   packerDir: string,
   varFiles: readonly string[],
   repoDir: string,
+  /** The environment git runs with (allow-listed: git needs no credential here). */
+  env: Readonly<Record<string, string>>,
 ): Promise<Pick<BuildDetails, 'template' | 'var_files'>> {
   const dir = join(packerDir, entry.build_dir);
   return {
-    template: { dir: relative(repoDir, dir), git_commit: await gitCommitOf(dir), hcl_sha256: hclDigestOf(dir) },
+    template: { dir: relative(repoDir, dir), git_commit: await gitCommitOf(dir, env), hcl_sha256: hclDigestOf(dir) },
     var_files: varFiles.map((path) => ({ path: relative(repoDir, path), sha256: sha256(readFileSync(path)) })),
   };
 }

@@ -42,4 +42,10 @@ export const JOB_STORE_MIGRATIONS: readonly Migration[] = [
      PRIMARY KEY (pid, host)
    );`,
   },
+  {
+    // Packer runs in its own process group: recorded so a restarted goldsmith can stop what a killed one left running.
+    id: 'jobs-2-packer-process-group',
+    sql: `ALTER TABLE jobs ADD COLUMN packer_pgid INTEGER;
+   ALTER TABLE jobs ADD COLUMN packer_binary TEXT;`,
+  },
 ];

@@ -28,6 +28,16 @@ interface JobRow {
   cancel_requested: number;
   owner_pid: number | null;
   owner_host: string | null;
+  packer_pgid: number | null;
+  packer_binary: string | null;
+}
+
+/** A Packer process group a dead goldsmith process left behind. */
+export interface LeftoverProcessGroup {
+  jobId: number;
+  pgid: number;
+  /** The Packer executable that was started, to tell the group from a reused process id. */
+  binary: string | null;
 }
 
 const toJob = (row: JobRow): Job => ({
@@ -49,6 +59,7 @@ const toJob = (row: JobRow): Job => ({
   cancelRequested: row.cancel_requested === 1,
   ownerPid: row.owner_pid,
   ownerHost: row.owner_host,
+  packerPgid: row.packer_pgid,
 });
 
 const now = () => new Date().toISOString();
@@ -178,6 +189,20 @@ export class JobStore {
     this.addEvent(id, 'stage', stage);
   }
 
+  /** Records the process group Packer runs in (its leader's pid), or clears it (null) once Packer has exited. */
+  setPackerProcess(id: number, pgid: number | null, binary: string | null): void {
+    this.db.prepare('UPDATE jobs SET packer_pgid = ?, packer_binary = ? WHERE id = ?').run(pgid, binary, id);
+  }
+
+  /** Packer process groups of running jobs whose goldsmith process (on this host) is gone. */
+  leftoverProcessGroups(host = hostname()): LeftoverProcessGroup[] {
+    return this.db
+      .prepare<[string], JobRow>("SELECT * FROM jobs WHERE state = 'running' AND owner_host = ? AND packer_pgid IS NOT NULL")
+      .all(host)
+      .filter((row) => !isProcessAlive(row.owner_pid ?? 0))
+      .map((row) => ({ jobId: row.id, pgid: row.packer_pgid!, binary: row.packer_binary }));
+  }
+
   setLogPath(id: number, logPath: string): void {
     this.db.prepare('UPDATE jobs SET log_path = ? WHERE id = ?').run(logPath, id);
   }
@@ -217,7 +242,7 @@ export class JobStore {
    * Marks every job left running by a process that no longer exists (on this
    * host) as interrupted, naming what it left behind; returns them.
    */
-  markInterrupted(host = hostname()): Job[] {
+  markInterrupted(host = hostname(), stoppedGroups: ReadonlyMap<number, string> = new Map()): Job[] {
     return this.db
       .transaction(() => {
         const orphans = this.db
@@ -227,7 +252,7 @@ export class JobStore {
         for (const row of orphans) {
           const reason =
             `goldsmith process ${row.owner_pid} stopped while the job was running${row.stage ? ` (stage: ${row.stage})` : ''}; no record was sealed. ` +
-            `Its log is kept at ${row.log_path ?? '(none yet)'}; a VM named for the build may remain on the target: check "goldsmith templates ${row.line}"`;
+            `${stoppedGroups.get(row.id) ?? ''}Its log is kept at ${row.log_path ?? '(none yet)'}; a VM named for the build may remain on the target: check "goldsmith templates ${row.line}"`;
           this.db.prepare("UPDATE jobs SET state = 'interrupted', reason = ?, finished_at = ? WHERE id = ?").run(reason, now(), row.id);
           this.addEvent(row.id, 'interrupted', reason);
         }

@@ -29,6 +29,8 @@ export interface Job {
   cancelRequested: boolean;
   ownerPid: number | null;
   ownerHost: string | null;
+  /** The process group Packer runs in while it runs (its leader's pid); kept when goldsmith died under it. */
+  packerPgid: number | null;
 }
 
 export interface JobEvent {

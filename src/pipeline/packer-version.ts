@@ -6,12 +6,12 @@ const versions = new Map<string, Promise<string>>();
  * The version of the Packer binary, asked once per binary per process.
  *
  * @example
- * await packerVersion('packer') // '1.6.6'
+ * await packerVersion('packer', settings.childEnv({ family: 'packer' })) // '1.6.6'
  */
-export function packerVersion(binary: string): Promise<string> {
+export function packerVersion(binary: string, env: Readonly<Record<string, string>>): Promise<string> {
   let version = versions.get(binary);
   if (!version) {
-    version = execa(binary, ['version'], { env: { CHECKPOINT_DISABLE: '1' }, reject: false }).then((result) => {
+    version = execa(binary, ['version'], { env: { ...env, CHECKPOINT_DISABLE: '1' }, extendEnv: false, reject: false }).then((result) => {
       const match = /Packer v?(\d+\.\d+\.\d+)/.exec(String(result.stdout));
       if (result.failed || !match) {
         versions.delete(binary);

@@ -4,21 +4,26 @@ import type { LoadedConfig } from '../config/load-config.js';
 import type { MatrixEntry } from '../config/matrix-schema.js';
 import type { RecordSigner } from '../evidence/write-record.js';
 import type { BuildHooks } from './build-hooks.js';
-import { collectSecrets } from './collect-secrets.js';
 import { lineVarFiles } from './line-var-files.js';
+import { packerEnvOf } from './packer-env.js';
 import type { JobEnding, JobStore } from './job-store.js';
 import type { Job } from './job-types.js';
 import { runPacker, type RunPackerResult } from './run-packer.js';
 import { sealBuild } from './seal-build.js';
+import type { Settings } from '../config/settings.js';
 
 export interface RunJobContext {
   store: JobStore;
   config: LoadedConfig;
   entry: MatrixEntry;
   signer: RecordSigner | undefined;
-  env: NodeJS.ProcessEnv;
+  settings: Settings;
   signal: AbortSignal;
+  /** Aborting kills Packer's process group at once: a shutdown that is out of time. */
+  killSignal?: AbortSignal | undefined;
   graceMs: number;
+  /** Bookkeeping around the build failed; the build's outcome stands. Default: nowhere (say where in tests). */
+  onWarning?: (message: string, error: Error) => void;
   /** Called whenever the job's stage or last line changes. */
   onProgress: (job: Job, lastLine: string | undefined) => void;
   /** The target platform's work around the build (vSphere: clear a stale `<base>-build`); none when omitted. */
@@ -62,8 +67,11 @@ export async function runJob(job: Job, context: RunJobContext): Promise<Job> {
   const { ending, lastLine } = await runJobSteps(job, context);
   try {
     await context.hooks?.afterBuild(job, ending, context.entry, jobDirOf(context.config, job.id));
-  } catch {
-    // Bookkeeping after the build must not change its outcome.
+  } catch (error) {
+    // Bookkeeping after the build must not change its outcome, but it must be seen.
+    const message = `the after-build step of ${context.entry.platform} failed: ${(error as Error).message}`;
+    context.store.addEvent(job.id, 'after-build-failed', message);
+    context.onWarning?.('after-build step failed; the build outcome stands', error as Error);
   }
   const finished = context.store.finish(job.id, ending);
   context.onProgress(finished, lastLine);
@@ -94,12 +102,14 @@ async function runJobSteps(job: Job, context: RunJobContext): Promise<{ ending: 
       buildDir: join(packerDir, entry.build_dir),
       varFiles: [...varFiles.shared, lineVarFile],
       only: entry.only,
-      env: { ...context.env, PKR_VAR_manifest_path: manifestPath },
+      env: packerEnvOf(context.settings, config, { PKR_VAR_manifest_path: manifestPath }),
       logPath,
-      secrets: collectSecrets(context.env, config.secret_env),
+      secrets: context.settings.credentials(config.secret_env, config.baseDir).map((credential) => credential.value),
       timeoutMs: entry.timeout_minutes * 60_000,
       graceMs: context.graceMs,
       signal: context.signal,
+      killSignal: context.killSignal,
+      onSpawn: (pid) => store.setPackerProcess(job.id, pid ?? null, pid ? config.packer.binary : null),
       onStage: (stage) => {
         store.setStage(job.id, stage);
         progress();
@@ -123,7 +133,7 @@ async function runJobSteps(job: Job, context: RunJobContext): Promise<{ ending: 
       requestedBy: job.requester,
       jobId: String(job.id),
       signer: context.signer,
-      env: context.env,
+      settings: context.settings,
       startedAt: job.startedAt ? new Date(job.startedAt) : undefined,
       outcome: { ...result.outcome, packerVersion: result.packerVersion },
     });

@@ -13,7 +13,8 @@ export interface RunPackerOptions {
   buildDir: string;
   varFiles: readonly string[];
   only?: string | undefined;
-  env: NodeJS.ProcessEnv;
+  /** The whole environment Packer runs with (allow-listed by the caller: nothing else is inherited). */
+  env: Readonly<Record<string, string>>;
   logPath: string;
   secrets: readonly string[];
   timeoutMs: number;
@@ -21,6 +22,10 @@ export interface RunPackerOptions {
   graceMs: number;
   /** Aborting cancels the build (SIGINT, then SIGKILL after the grace period). */
   signal: AbortSignal;
+  /** Aborting kills Packer's process group at once (SIGKILL). */
+  killSignal?: AbortSignal | undefined;
+  /** Packer started in its own process group (led by `pid`), or ended (undefined): for the job store. */
+  onSpawn?: (pid: number | undefined) => void;
   onStage: (stage: BuildStage) => void;
   /** The last human-readable line, for progress displays. */
   onLine?: (line: string) => void;
@@ -62,7 +67,7 @@ function killGroup(pid: number | undefined, signal: NodeJS.Signals): void {
  * build's stage, and enforcing the timeout and cancellation.
  */
 export async function runPacker(options: RunPackerOptions): Promise<RunPackerResult> {
-  const version = await packerVersion(options.binary);
+  const version = await packerVersion(options.binary, options.env);
   const file = createWriteStream(options.logPath, { flags: 'wx', mode: 0o600, highWaterMark: 1 << 20 });
   const tail: string[] = [];
   const remember = (line: string) => {
@@ -112,7 +117,7 @@ async function closeDurably(file: WriteStream, path: string): Promise<void> {
 async function runStep(
   options: RunPackerOptions,
   args: string[],
-  env: NodeJS.ProcessEnv,
+  env: Readonly<Record<string, string>>,
   file: WriteStream,
   remember: (line: string) => void,
   onStdoutLine: (line: string) => void,
@@ -138,7 +143,13 @@ async function runStep(
   };
   const timeout = setTimeout(() => stop('timeout'), options.timeoutMs);
   const onAbort = () => stop('cancel');
+  const onKill = () => {
+    if (endedBy === 'exit') endedBy = 'cancel';
+    killGroup(subprocess.pid, 'SIGKILL');
+  };
   options.signal.addEventListener('abort', onAbort);
+  options.killSignal?.addEventListener('abort', onKill);
+  options.onSpawn?.(subprocess.pid);
   const lines = (text: string, each: (line: string) => void) => {
     for (const line of text.split('\n')) if (line) each(line);
   };
@@ -160,5 +171,7 @@ async function runStep(
     clearTimeout(timeout);
     clearTimeout(killTimer);
     options.signal.removeEventListener('abort', onAbort);
+    options.killSignal?.removeEventListener('abort', onKill);
+    options.onSpawn?.(undefined);
   }
 }

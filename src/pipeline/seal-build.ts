@@ -6,12 +6,12 @@ import type { MatrixEntry } from '../config/matrix-schema.js';
 import { selectLines } from '../config/select-lines.js';
 import type { BuildDetails, Requester, Target } from '../evidence/run-schema.js';
 import { writeRecord, type RecordSigner, type WrittenRecord } from '../evidence/write-record.js';
-import { collectSecrets } from './collect-secrets.js';
 import { lineVarFiles } from './line-var-files.js';
 import { describeTemplate } from './describe-template.js';
 import type { PackerOutcomeResult } from './packer-outcome.js';
 import { readPackerManifest } from './read-packer-manifest.js';
 import { readPackerOutcome } from './read-packer-outcome.js';
+import type { Settings } from '../config/settings.js';
 
 export interface SealBuildOptions {
   config: LoadedConfig;
@@ -23,7 +23,7 @@ export interface SealBuildOptions {
   requestedBy: Requester;
   jobId?: string | null;
   signer: RecordSigner;
-  env: NodeJS.ProcessEnv;
+  settings: Settings;
   startedAt?: Date | undefined;
   /** The outcome, when the caller followed the build live; otherwise the log is read. */
   outcome?: PackerOutcomeResult;
@@ -53,7 +53,7 @@ export function findMatrixEntry(config: LoadedConfig, line: string): MatrixEntry
  *
  * @example
  * await sealBuild({ config, line: 'win2025', log: 'packer.log', manifest: 'manifest.json',
- *   requestedBy: { source: 'cli', user: 'alice' }, signer, env: process.env });
+ *   requestedBy: { source: 'cli', user: 'alice' }, signer, settings });
  */
 export async function sealBuild(options: SealBuildOptions): Promise<WrittenRecord> {
   const { config } = options;
@@ -65,7 +65,7 @@ export async function sealBuild(options: SealBuildOptions): Promise<WrittenRecor
   const lineFiles = entry ? lineVarFiles(config, entry) : { shared: config.packer.var_files, own: undefined };
   const varFiles = [...lineFiles.shared, ...(lineFiles.own && existsSync(lineFiles.own) ? [lineFiles.own] : [])].filter((path) => existsSync(path));
   const described = entry
-    ? await describeTemplate(entry, packerDir, varFiles, config.baseDir)
+    ? await describeTemplate(entry, packerDir, varFiles, config.baseDir, options.settings.childEnv({ family: 'none' }))
     : { template: { dir: null, git_commit: null, hcl_sha256: null }, var_files: [] };
   const artifactId = manifest?.artifact_id ?? outcome.artifacts.at(-1)?.id ?? null;
   const details: BuildDetails = {
@@ -88,6 +88,6 @@ export async function sealBuild(options: SealBuildOptions): Promise<WrittenRecor
     root: config.records,
     signer: options.signer,
     content: { kind: 'build', details, log: options.log },
-    secrets: collectSecrets(options.env, config.secret_env),
+    secrets: options.settings.credentials(config.secret_env, config.baseDir),
   });
 }

@@ -9,10 +9,27 @@ const asBytes = (text: string) => Buffer.from(text, 'utf8').toString('latin1');
 /** A line longer than this is scrubbed in pieces rather than held back whole. */
 const MAX_HELD_BYTES = 64 * 1024;
 
+/**
+ * Secrets recognised by their shape, whoever holds them: a value goldsmith
+ * was never told about (a provisioner's `env | sort`, a library's error
+ * quoting a request) is still caught.
+ */
 const TOKEN_PATTERNS: Array<[RegExp, string]> = [
   [/\b(Bearer|Basic|token)(\s+)[A-Za-z0-9._~+/-]{8,}=*/g, `$1$2${REDACTED}`],
-  [/\bxox[abposr]-[A-Za-z0-9-]{10,}/g, REDACTED],
+  // Slack: bot, user, app-level and configuration tokens.
+  [/\bxox[abposre]-[A-Za-z0-9-]{10,}/g, REDACTED],
+  [/\bxapp-\d-[A-Za-z0-9-]{10,}/g, REDACTED],
+  // GitHub: classic and fine-grained tokens, app installation and refresh tokens.
   [/\bgh[pousr]_[A-Za-z0-9]{20,}/g, REDACTED],
+  [/\bgithub_pat_[A-Za-z0-9_]{20,}/g, REDACTED],
+  // AWS: access key ids, and a secret key wherever it is assigned.
+  [/\b(?:AKIA|ASIA)[0-9A-Z]{16}\b/g, REDACTED],
+  [/(aws_secret_access_key["']?\s*[=:]\s*["']?)[A-Za-z0-9/+=]{40}/gi, `$1${REDACTED}`],
+  // NAME=value where the name says secret (shell `env`, `set -x`, dotenv files).
+  [/\b([A-Za-z0-9_]*(?:PASSWORD|PASSWD|SECRET|TOKEN|CREDENTIAL)[A-Za-z0-9_]*=)(?!\[REDACTED\])[^\s'"]+/gi, `$1${REDACTED}`],
+  // The password part of any URL: scheme://user:password@host.
+  // Quotes end the match, so a JSON document stays valid when its strings are scrubbed.
+  [/\b([a-z][a-z0-9+.-]*:\/\/[^/\s:@"']+):(?!\[REDACTED\]@)[^@\s/"']+@/gi, `$1:${REDACTED}@`],
 ];
 const KEY_BEGIN = /-----BEGIN [A-Z0-9 ]*PRIVATE KEY-----/;
 const KEY_END = /-----END [A-Z0-9 ]*PRIVATE KEY-----/;

@@ -6,6 +6,7 @@ import type { RecordSigner } from '../evidence/write-record.js';
 import { rollbackLine } from './promotion/rollback-line.js';
 import type { LineTemplates, TemplateOperations } from './template-operations.js';
 import { listTemplates } from './vsphere/list-templates.js';
+import type { Settings } from '../config/settings.js';
 
 /** The newest promotion or rollback record of a line, from the records folder. */
 function lastPromotionOf(records: string, line: string): LineTemplates['lastPromotion'] {
@@ -29,15 +30,15 @@ function lastPromotionOf(records: string, line: string): LineTemplates['lastProm
  * `/image rollback` runs the journaled rollback and seals its record.
  *
  * @example
- * await startServe(config, { templates: vsphereTemplateOperations({ config, signer, env: process.env }) });
+ * await startServe(config, { templates: vsphereTemplateOperations({ config, signer, settings }) });
  */
-export function vsphereTemplateOperations(options: { config: LoadedConfig; signer: RecordSigner; env: NodeJS.ProcessEnv }): TemplateOperations {
-  const { config, signer, env } = options;
+export function vsphereTemplateOperations(options: { config: LoadedConfig; signer: RecordSigner; settings: Settings }): TemplateOperations {
+  const { config, signer, settings } = options;
   return {
     async templates(line) {
       const lastPromotion = lastPromotionOf(config.records, line);
       try {
-        const [found] = await listTemplates({ config, env, selector: line });
+        const [found] = await listTemplates({ config, settings, selector: line });
         const named = (role: string) => found?.templates.find((template) => template.role === role)?.name ?? null;
         return { current: named('base'), previous: named('prev'), candidate: named('build'), lastPromotion };
       } catch (error) {
@@ -45,7 +46,7 @@ export function vsphereTemplateOperations(options: { config: LoadedConfig; signe
       }
     },
     async rollback(line, requester) {
-      const outcome = await rollbackLine({ config, signer, env, line, requestedBy: requester, approvedBy: [requester] });
+      const outcome = await rollbackLine({ config, signer, settings, line, requestedBy: requester, approvedBy: [requester] });
       return { summary: `rolled back ${line}: ${outcome.steps.map((step) => `${step.name} (${step.result})`).join(', ')}; record ${outcome.record.record}` };
     },
   };

@@ -5,7 +5,7 @@ import { loadConfig } from '../../src/config/load-config.js';
 describe('goldsmith.example.yaml', () => {
   it('is a valid configuration, so the documented example works as shown', () => {
     const file = fileURLToPath(new URL('../../goldsmith.example.yaml', import.meta.url));
-    const config = loadConfig({ file, cwd: '/', env: {} });
+    const config = loadConfig({ file, cwd: '/', paths: { config: undefined, records: undefined, signingKey: undefined } });
     expect(config.file).toBe(file);
     expect(config.github.repository).toBe('acme/golden-images');
     expect(config.slack.permissions.rollback).toEqual(['U0LEADENG']);

@@ -55,8 +55,8 @@ describe('writeRecord', () => {
     const log = join(dir, 'packer.log');
     writeFileSync(log, Buffer.concat([Buffer.alloc(HASH_CHUNK_BYTES - 7, 'x'), Buffer.from(secret), Buffer.from('\n')]));
     await expect(
-      writeRecord({ root, signer, secrets: ['unused-token', secret], content: { kind: 'build', details: buildDetails('ubuntu-24.04'), log } }),
-    ).rejects.toThrow(`refusing to seal: packer.log (from ${log}) contains a secret value (secret #2 of the list given)`);
+      writeRecord({ root, signer, secrets: [{ name: 'UNUSED_TOKEN', value: 'unused-token' }, { name: 'PKR_VAR_vsphere_password', value: secret }], content: { kind: 'build', details: buildDetails('ubuntu-24.04'), log } }),
+    ).rejects.toThrow(`refusing to seal: packer.log (from ${log}) contains a secret value (the value of PKR_VAR_vsphere_password)`);
     expect(existsSync(join(root, 'builds/ubuntu-24.04')) ? readdirSync(join(root, 'builds/ubuntu-24.04')) : []).toEqual([]);
     expect(existsSync(join(root, 'HEAD'))).toBe(false);
   });
@@ -67,8 +67,8 @@ describe('writeRecord', () => {
     writeFileSync(join(dir, 'log'), 'clean\n');
     const details = buildDetails('ubuntu-24.04', { requested_by: { source: 'cli', user: 'token-abc123' } });
     await expect(
-      writeRecord({ root: join(dir, 'records'), signer, secrets: ['token-abc123'], content: { kind: 'build', details, log: join(dir, 'log') } }),
-    ).rejects.toThrow(/refusing to seal: (run\.json|README\.md) would contain a secret value/);
+      writeRecord({ root: join(dir, 'records'), signer, secrets: [{ name: 'API_TOKEN', value: 'token-abc123' }], content: { kind: 'build', details, log: join(dir, 'log') } }),
+    ).rejects.toThrow(/refusing to seal: (run\.json|README\.md) would contain a secret value \(the value of API_TOKEN\)/);
   });
 
   it('refuses to start a second chain beside records whose HEAD is gone', async () => {

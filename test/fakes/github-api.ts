@@ -115,6 +115,8 @@ export interface FakeGitHubOptions {
   publicKey: string | KeyObject;
   installationId?: number;
   defaultBranch?: string;
+  /** Milliseconds every answer waits before it is sent, as a distant API would (default 0). */
+  latencyMs?: number;
 }
 
 class HttpError extends Error {
@@ -172,6 +174,7 @@ export class FakeGitHub {
   private nextNumber = 1;
   private nextId = 1000;
   private server: Server | undefined;
+  private readonly latencyMs: number;
 
   private constructor(options: FakeGitHubOptions) {
     this.owner = options.owner;
@@ -181,6 +184,7 @@ export class FakeGitHub {
     this.installationId = options.installationId ?? 777;
     this.defaultBranch = options.defaultBranch ?? 'main';
     this.publicKey = typeof options.publicKey === 'string' ? createPublicKey(options.publicKey) : options.publicKey;
+    this.latencyMs = options.latencyMs ?? 0;
     this.bot = { login: `${this.appSlug}[bot]`, id: 9_000_000 + this.appId, type: 'Bot' };
     const readme = this.putBlob(Buffer.from(`# ${this.repo}\n\nGolden image evidence.\n`));
     const tree = this.writeTree(new Map([['README.md', { mode: '100644', sha: readme }]]));
@@ -291,6 +295,27 @@ export class FakeGitHub {
 
   callsMatching(method: string, path: RegExp): RecordedCall[] {
     return this.calls.filter((call) => call.method === method && path.test(call.path));
+  }
+
+  /**
+   * Drops every blob no branch reaches any more, as Git's garbage collection
+   * does with a deleted branch's objects; returns how many went.
+   */
+  collectGarbage(): number {
+    const reachable = new Set<string>();
+    for (const head of this.refs.values()) {
+      for (const commit of this.ancestors(head)) {
+        const tree = this.commits.get(commit)?.tree;
+        if (tree) for (const entry of this.flatten(tree).values()) reachable.add(entry.sha);
+      }
+    }
+    let dropped = 0;
+    for (const sha of [...this.blobs.keys()]) {
+      if (reachable.has(sha)) continue;
+      this.blobs.delete(sha);
+      dropped += 1;
+    }
+    return dropped;
   }
 
   // ---- Git objects ----
@@ -435,6 +460,7 @@ export class FakeGitHub {
       payload = { message: error.message, ...(error.errors ? { errors: error.errors } : {}), documentation_url: 'https://docs.github.com/rest', status: String(error.status) };
     }
     call.status = status;
+    if (this.latencyMs > 0) await new Promise((resolve) => setTimeout(resolve, this.latencyMs));
     res.writeHead(status, { 'content-type': 'application/json; charset=utf-8', 'x-github-request-id': randomBytes(4).toString('hex'), 'x-ratelimit-remaining': '4999' });
     res.end(status === 204 ? undefined : JSON.stringify(payload));
     const trigger = this.triggers.findIndex((candidate) => candidate.method === call.method && candidate.path.test(call.path));
@@ -650,7 +676,7 @@ export class FakeGitHub {
           continue;
         }
         const sha = entry.content !== undefined ? this.putBlob(Buffer.from(entry.content)) : entry.sha!;
-        if (!this.blobs.has(sha)) throw new HttpError(422, `Invalid tree info: ${entry.path} names a missing blob`);
+        if (!this.blobs.has(sha)) throw new HttpError(422, `tree.sha ${sha} is not a valid blob`);
         files.set(entry.path, { mode: entry.mode, sha });
       }
       const sha = this.writeTree(files);

@@ -3,7 +3,8 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import type { WrittenRecord } from '../../src/evidence/write-record.js';
-import { startGitHubHarness, type GitHubHarness } from './helpers/github-harness.js';
+import { GitHubStore } from '../../src/bot/github/github-store.js';
+import { OWNER, REPO, startGitHubHarness, type GitHubHarness } from './helpers/github-harness.js';
 import { reviewApproved } from './helpers/webhooks.js';
 
 let h: GitHubHarness;
@@ -211,5 +212,44 @@ describe('/reject and the comment grammar', () => {
     const delivered = await h.comment(number, h.github.account('bob'), '/rollback line-h');
     expectRefused(number, delivered.commentId, /^\*\*Refused\*\* \(rollback, @bob\): sim-h has no tpl-sim-h-prev in \/DC0\/vm\/Templates to roll back to .*nothing was changed/);
     expect(h.promotionsOf('sim-h')).toEqual([]);
+  });
+});
+
+describe('a command shown in code or quoted is not given', () => {
+  let number: number;
+  let digest: string;
+  beforeAll(async () => {
+    const opened = await openFor('sim-e');
+    number = opened.number;
+    digest = opened.build.sumsSha256;
+  });
+
+  test.each([
+    ['indented by 4 spaces (a code block)', '    /promote'],
+    ['indented by a tab (a code block)', '\t/promote\nLooks good.'],
+    ['fenced', '```\n/promote\n```\nThis is how you approve.'],
+    ['fenced with tildes', '~~~\n/promote\n~~~'],
+    ['quoted', '> /promote\n\nDid someone say this?'],
+  ])('a /promote %s is shown, not given: no approval, no reaction, no reply, no call to GitHub', async (_kind, body) => {
+    const calls = h.github.calls.length;
+    const comments = h.github.comments.filter((comment) => comment.viaApp).length;
+    // bob may promote: the same text unindented would promote and merge at once (approvals_required: 1).
+    const delivered = await h.comment(number, h.github.account('bob'), body);
+    expect(delivered.status).toBe(200);
+    expect(h.github.calls.length).toBe(calls);
+    expect(h.github.reactionsOn(delivered.commentId)).toEqual([]);
+    expect(h.github.comments.filter((comment) => comment.viaApp)).toHaveLength(comments);
+    expect(h.github.pulls.get(number)).toMatchObject({ state: 'open', merged: false });
+    const store = GitHubStore.open(join(h.env.config.state_dir, 'jobs.sqlite'));
+    try {
+      expect(store.approvers(`${OWNER}/${REPO}`, number, digest)).toEqual([]);
+    } finally {
+      store.close();
+    }
+  });
+
+  test('the same comment as plain text is read: a read-only commenter gets the refusal (the ignored cases above are not ignored by accident)', async () => {
+    const delivered = await h.comment(number, h.github.account('carol'), '   /promote');
+    expectRefused(number, delivered.commentId, /@carol has read access/);
   });
 });

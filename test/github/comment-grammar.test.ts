@@ -22,6 +22,47 @@ describe('parseCommentCommand', () => {
     expect(parseCommentCommand(body, matrix)).toEqual({ kind: 'none' });
   });
 
+  describe('only a plain Markdown paragraph opening the comment gives a command', () => {
+    test.each([
+      ['leading blank lines', '\n\n  \n/promote'],
+      ['1 space (still a paragraph in CommonMark)', ' /promote'],
+      ['3 spaces (still a paragraph in CommonMark)', '   /promote\nnotes'],
+      ['notes after a blank line', '/promote\n\nnotes'],
+      ['a thematic break after it', '/promote\n***'],
+      ['a list after it', '/promote\n- checked the log'],
+      ['a setext-looking line after a blank line', '/promote\n\n---'],
+    ])('%s: counts', (_case, body) => {
+      expect(parseCommentCommand(body, matrix)).toEqual({ kind: 'command', command: { verb: 'promote' } });
+    });
+
+    test.each([
+      ['indented 4 spaces (code block)', '    /promote'],
+      ['indented by a tab (code block)', '\t/promote'],
+      ['space and tab (4 columns: code block)', ' \t/promote'],
+      ['indented after blank lines', '\n    /promote'],
+      ['fenced with backticks', '```\n/promote\n```'],
+      ['fenced with tildes', '~~~\n/promote\n~~~'],
+      ['fence with the command as its info string', '```/promote\n```'],
+      ['block quote', '> /promote'],
+      ['block quote without a space', '>/promote'],
+      ['nested quote', '> > /promote'],
+      ['bullet list item', '- /promote'],
+      ['star list item', '* /promote'],
+      ['ordered list item', '1. /promote'],
+      ['HTML', '<p>/promote</p>'],
+      ['HTML comment first', '<!-- note -->\n/promote'],
+      ['ATX heading', '# /promote'],
+      ['setext heading', '/promote\n---'],
+      ['setext heading after notes', '/promote\nnotes\n==='],
+      ['command on the second line', 'Looks good.\n/promote'],
+      ['command after other text', 'Looks good, /promote'],
+      ['a no-break space before it', '\u00a0/promote'],
+      ['code span', '`/promote` is how you approve'],
+    ])('%s: ignored', (_case, body) => {
+      expect(parseCommentCommand(body, matrix)).toEqual({ kind: 'none' });
+    });
+  });
+
   test.each([
     ['/promote now', /takes nothing after it/],
     ['/reject /promote', /takes nothing after it/],

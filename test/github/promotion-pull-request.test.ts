@@ -48,8 +48,8 @@ describe('opening the promotion pull request of a sealed build', () => {
     const [check] = github.checkRuns;
     expect(check).toMatchObject({ name: EVIDENCE_CHECK, headSha: github.headOf(branch), status: 'completed', conclusion: 'success', annotations: [] });
     expect(check!.title).toBe('audited 2 records (1 init, 1 build, 0 promotions): clean');
-    // Files identical to the host's records (same Git blob SHA) are read locally; only the `latest` link is fetched.
-    expect(github.callsMatching('GET', /\/git\/blobs\//)).toHaveLength(1);
+    // Files and links identical to the host's records (same Git blob SHA) are read locally: nothing is downloaded.
+    expect(github.callsMatching('GET', /\/git\/blobs\//)).toHaveLength(0);
     expect(h.thread).toContainEqual([1, expect.stringContaining('https://github.invalid/acme/images/pull/1')]);
     expect(h.app.promotionPullRequest(1)).toBe('https://github.invalid/acme/images/pull/1');
   });

@@ -38,7 +38,7 @@ describe('goldsmith serve with the GitHub app, over real HTTP, on a real vcsim',
     const keys = writeKeyFiles(join(dir, 'keys'), 'goldsmith');
     const configFile = join(dir, 'goldsmith.yaml');
     writeFileSync(configFile, simConfigYaml(['github:', `  repository: ${OWNER}/${REPO}`, SLACK_YAML]));
-    const config = loadConfig({ file: configFile, cwd: dir, env: {} });
+    const config = loadConfig({ file: configFile, cwd: dir, paths: { config: undefined, records: undefined, signingKey: undefined } });
 
     const sim = await startTestVcsim();
     await sim.seedTemplate('seed-ubuntu-24.04', '/DC0/vm/seeds');

@@ -29,6 +29,6 @@ export function makePipelineEnv(extraYaml = ''): PipelineEnv {
     configFile,
     ['records: records', 'state_dir: state', 'signing:', '  key: keys/signing.key', 'secret_env: [VSPHERE_PASSWORD]', extraYaml].join('\n'),
   );
-  const config = loadConfig({ file: configFile, cwd: dir, env: {} });
+  const config = loadConfig({ file: configFile, cwd: dir, paths: { config: undefined, records: undefined, signingKey: undefined } });
   return { dir, configFile, config, matrix: loadMatrix(config.packer.matrix), signer: readSigner(config.signing.key, 'goldsmith') };
 }

@@ -22,14 +22,16 @@ const { values } = parseArgs({
 const dist = new URL('../../dist/', import.meta.url);
 const { loadConfig } = await import(new URL('config/load-config.js', dist).href);
 const { serveCommand } = await import(new URL('commands/serve.js', dist).href);
+const { readSettings } = await import(new URL('config/settings.js', dist).href);
 
 try {
-  const config = loadConfig({ file: values.config, cwd: process.cwd(), env: process.env });
+  const settings = readSettings();
+  const config = loadConfig({ file: values.config, cwd: process.cwd(), paths: settings.paths });
   process.exitCode = await serveCommand(config, {
     port: values.port,
     host: values.host,
     drainSeconds: values['drain-seconds'],
-    env: process.env,
+    settings,
     tuning: values.tuning ? JSON.parse(values.tuning) : undefined,
   });
 } catch (error) {

@@ -95,7 +95,7 @@ export async function makeSimEnv(options: { govcTimeoutSeconds?: number } = {}):
   const keys = writeKeyFiles(join(dir, 'keys'), 'goldsmith');
   const configFile = join(dir, 'goldsmith.yaml');
   writeFileSync(configFile, simConfigYaml());
-  const config = loadConfig({ file: configFile, cwd: dir, env: {} });
+  const config = loadConfig({ file: configFile, cwd: dir, paths: { config: undefined, records: undefined, signingKey: undefined } });
   const signer = readSigner(config.signing.key, 'goldsmith');
   const sim = await startTestVcsim();
   const env: NodeJS.ProcessEnv = { ...clean(process.env), ...sim.env, GOLDSMITH_GOVC_TIMEOUT: String(options.govcTimeoutSeconds ?? 20) };

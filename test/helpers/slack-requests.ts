@@ -1,4 +1,4 @@
-import { createHmac } from 'node:crypto';
+import { createHmac, randomBytes } from 'node:crypto';
 
 /**
  * Requests as Slack sends them to a Request URL: form-encoded slash commands
@@ -12,12 +12,22 @@ export function signSlackBody(secret: string, body: string, timestamp = Math.flo
   return { 'x-slack-signature': signature, 'x-slack-request-timestamp': String(timestamp) };
 }
 
+/**
+ * A fresh trigger_id, shaped like Slack's: Slack gives every command and
+ * button press its own, so no two requests it sends have the same bytes
+ * (goldsmith refuses a second copy of a signed request as a replay).
+ */
+export function newTriggerId(): string {
+  return `${Math.floor(Date.now() / 1000)}.${randomBytes(5).readUIntBE(0, 5)}.${randomBytes(16).toString('hex')}`;
+}
+
 export interface SlashCommandFields {
   text: string;
   user_id: string;
   response_url: string;
   channel_id?: string;
   command?: string;
+  trigger_id?: string;
 }
 
 /** The body of a `/image` invocation. */
@@ -35,7 +45,7 @@ export function slashCommandBody(fields: SlashCommandFields): string {
     api_app_id: 'A0GOLDSMITH',
     is_enterprise_install: 'false',
     response_url: fields.response_url,
-    trigger_id: '1234567890.1234567890.abcdef',
+    trigger_id: fields.trigger_id ?? newTriggerId(),
   }).toString();
 }
 
@@ -48,7 +58,7 @@ export function buttonPressBody(fields: { user_id: string; action_id: string; va
     api_app_id: 'A0GOLDSMITH',
     token: 'deprecated-verification-token',
     container: { type: 'message', message_ts: fields.message_ts ?? '1700000000.000100', channel_id: channel, is_ephemeral: false },
-    trigger_id: '1234567890.1234567890.abcdef',
+    trigger_id: newTriggerId(),
     team: { id: 'T0GOLDSMITH', domain: 'goldsmith-test' },
     is_enterprise_install: false,
     channel: { id: channel, name: 'builds' },
@@ -65,6 +75,8 @@ export interface SlackPostResult {
   /** The body as JSON, when it is JSON. */
   json: { response_type?: string; text?: string; blocks?: unknown[] } | undefined;
   ms: number;
+  /** Sends the very same bytes and headers again (a replay), to `url` or to the same URL. */
+  resend: (url?: string) => Promise<SlackPostResult>;
 }
 
 /**
@@ -74,18 +86,18 @@ export interface SlackPostResult {
  * const answer = await postSlack(`${serve.url}/slack/events`, slashCommandBody({ text: 'help', user_id: 'U1', response_url }), { secret });
  */
 export async function postSlack(url: string, body: string, options: { secret: string; timestamp?: number; headers?: Record<string, string> }): Promise<SlackPostResult> {
-  const started = performance.now();
-  const response = await fetch(url, {
-    method: 'POST',
-    headers: { 'content-type': 'application/x-www-form-urlencoded', ...signSlackBody(options.secret, body, options.timestamp), ...options.headers },
-    body,
-  });
-  const text = await response.text();
-  let json: SlackPostResult['json'];
-  try {
-    json = text ? JSON.parse(text) : undefined;
-  } catch {
-    json = undefined;
-  }
-  return { status: response.status, text, json, ms: performance.now() - started };
+  const headers = { 'content-type': 'application/x-www-form-urlencoded', ...signSlackBody(options.secret, body, options.timestamp), ...options.headers };
+  const send = async (target: string): Promise<SlackPostResult> => {
+    const started = performance.now();
+    const response = await fetch(target, { method: 'POST', headers, body });
+    const text = await response.text();
+    let json: SlackPostResult['json'];
+    try {
+      json = text ? JSON.parse(text) : undefined;
+    } catch {
+      json = undefined;
+    }
+    return { status: response.status, text, json, ms: performance.now() - started, resend: (again) => send(again ?? target) };
+  };
+  return send(url);
 }

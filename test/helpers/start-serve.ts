@@ -40,7 +40,10 @@ export async function startServe(options: StartServeOptions): Promise<ServeProce
   const logs: Array<Record<string, unknown>> = [];
   let text = '';
   let buffered = '';
-  const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
+  const exited = new Promise<number | null>((resolve) => child.once('exit', (code, signal) => {
+    if (signal) text += `\n[goldsmith serve ended by ${signal}]\n`;
+    resolve(code);
+  }));
   const url = await new Promise<string>((resolve, reject) => {
     child.stdout!.on('data', (chunk: Buffer) => {
       text += chunk.toString('utf8');

@@ -7,6 +7,8 @@ import type { JobStore } from '../../src/pipeline/job-store.js';
 import type { Job } from '../../src/pipeline/job-types.js';
 import { runCli } from '../helpers/run-cli.js';
 import { makePipelineEnv, type PipelineEnv } from '../helpers/pipeline-env.js';
+import { Settings } from '../../src/config/settings.js';
+import { TEST_SETTINGS } from '../helpers/test-settings.js';
 
 const cli = { source: 'cli' as const, user: 'alice' };
 const cleanups: Array<() => Promise<void> | void> = [];
@@ -14,10 +16,10 @@ afterEach(async () => {
   for (const cleanup of cleanups.splice(0)) await cleanup();
 });
 
-function startQueue(env: PipelineEnv, processEnv: NodeJS.ProcessEnv = process.env, graceMs = 5_000): { queue: BuildQueue; store: JobStore } {
+async function startQueue(env: PipelineEnv, processEnv: NodeJS.ProcessEnv = process.env, graceMs = 5_000): Promise<{ queue: BuildQueue; store: JobStore }> {
   const store = openJobStore(env.config);
-  const queue = new BuildQueue({ store, config: env.config, matrix: env.matrix, signer: env.signer, env: processEnv, graceMs, pollMs: 200 });
-  queue.start();
+  const queue = new BuildQueue({ store, config: env.config, matrix: env.matrix, signer: env.signer, settings: Settings.from(processEnv), graceMs, pollMs: 200 });
+  await queue.start();
   cleanups.push(async () => {
     await queue.stop({ cancelRunning: true });
     store.close();
@@ -26,7 +28,7 @@ function startQueue(env: PipelineEnv, processEnv: NodeJS.ProcessEnv = process.en
 }
 
 async function runToEnd(env: PipelineEnv, line: string, processEnv?: NodeJS.ProcessEnv, graceMs?: number): Promise<{ job: Job; store: JobStore }> {
-  const { queue, store } = startQueue(env, processEnv, graceMs);
+  const { queue, store } = await startQueue(env, processEnv, graceMs);
   const [result] = queue.request(line, cli);
   if (!result?.ok) throw new Error(`not queued: ${result && !result.ok ? result.message : ''}`);
   await queue.idle();
@@ -71,7 +73,8 @@ describe('a build on the real Packer', () => {
   });
 
   it('keeps every configured secret out of the log, whole, split across writes, URL- and JSON-escaped', async () => {
-    const env = makePipelineEnv();
+    // The operator passes VSPHERE_PASSWORD to Packer by name (packer.env); secret_env makes it scrubbed.
+    const env = makePipelineEnv('packer:\n  env: [VSPHERE_PASSWORD]');
     const secret = 'Vc3nter/Pa55"w0rd';
     const token = 'tok-8f7e6d5c4b3a';
     const { job } = await runToEnd(env, 'test-leaky', { ...process.env, VSPHERE_PASSWORD: secret, PKR_VAR_api_token: token });
@@ -109,12 +112,32 @@ describe('a build on the real Packer', () => {
 
   it('cancels a running build on request', async () => {
     const env = makePipelineEnv();
-    const { queue, store } = startQueue(env, process.env, 2_000);
+    const { queue, store } = await startQueue(env, process.env, 2_000);
     const [result] = queue.request('test-slow', cli);
     if (!result?.ok) throw new Error('not queued');
     while (store.get(result.job.id)!.stage !== 'provisioning') await new Promise((resolve) => setTimeout(resolve, 100));
     expect(queue.cancel(result.job.id, { source: 'cli', user: 'bob' }).ok).toBe(true);
     await queue.idle();
     expect(store.get(result.job.id)).toMatchObject({ state: 'cancelled', reason: 'cancelled on request; Packer was stopped and cleaned up' });
+  });
+
+  it('reports a failing after-build step with its cause, in the job events and as a warning, and keeps the build outcome', async () => {
+    const env = makePipelineEnv();
+    const store = openJobStore(env.config);
+    const hooks = { beforeBuild: async () => undefined, afterBuild: async () => Promise.reject(new Error('vCenter answered 503')) };
+    const queue = new BuildQueue({ store, config: env.config, matrix: env.matrix, signer: env.signer, settings: TEST_SETTINGS, pollMs: 200, hooks });
+    cleanups.push(async () => {
+      await queue.stop({ cancelRunning: true });
+      store.close();
+    });
+    const warnings: string[] = [];
+    queue.on('warning', (job, message, error) => warnings.push(`${job.id}: ${message}: ${error.message}`));
+    await queue.start();
+    const [result] = queue.request('test-ok', cli);
+    if (!result?.ok) throw new Error('not queued');
+    await queue.idle();
+    expect(store.get(result.job.id)!.state).toBe('succeeded');
+    expect(warnings).toEqual([`${result.job.id}: after-build step failed; the build outcome stands: vCenter answered 503`]);
+    expect(store.events(result.job.id).find((event) => event.kind === 'after-build-failed')?.detail).toBe('the after-build step of local failed: vCenter answered 503');
   });
 });

@@ -6,15 +6,25 @@ import { BuildQueue } from '../../src/pipeline/build-queue.js';
 import { openJobStore } from '../../src/pipeline/open-job-store.js';
 import { CLI, runCli } from '../helpers/run-cli.js';
 import { makePipelineEnv } from '../helpers/pipeline-env.js';
+import { TEST_SETTINGS } from '../helpers/test-settings.js';
 
 const cli = { source: 'cli' as const, user: 'alice' };
 
+
+function groupAlive(pgid: number): boolean {
+  try {
+    process.kill(-pgid, 0);
+    return true;
+  } catch {
+    return false;
+  }
+}
 describe('the build queue', () => {
   it('holds max_parallel and one job per line under 20 concurrent requests', async () => {
     const env = makePipelineEnv();
     const store = openJobStore(env.config);
-    const queue = new BuildQueue({ store, config: env.config, matrix: env.matrix, signer: env.signer, env: process.env, pollMs: 100 });
-    queue.start();
+    const queue = new BuildQueue({ store, config: env.config, matrix: env.matrix, signer: env.signer, settings: TEST_SETTINGS, pollMs: 100 });
+    await queue.start();
     const lines = ['test-ok', 'test-ok-2', 'test-only-b', 'test-leaky'];
     const results = await Promise.all(Array.from({ length: 20 }, (_, i) => Promise.resolve().then(() => queue.request(lines[i % 4]!, { source: 'slack', user: `U${i}` })[0]!)));
     const accepted = results.filter((result) => result.ok);
@@ -63,12 +73,17 @@ describe('the build queue', () => {
     }
     const store = openJobStore(env.config);
     while (store.list({ states: ['running'] }).filter((job) => job.stage === 'provisioning').length < 2) await new Promise((resolve) => setTimeout(resolve, 100));
+    const groups = store.list({ states: ['running'] }).map((job) => job.packerPgid!);
+    expect(groups.every((pgid) => pgid > 0)).toBe(true);
     worker.kill('SIGKILL');
     await worker;
+    // Packer outlives a SIGKILLed goldsmith (its own process group) until the restart stops it.
+    expect(groups.filter(groupAlive)).toEqual(groups);
     const restart = await runCli(['--config', env.configFile, 'worker', '--exit-when-idle']);
-    expect(restart.stdout).toMatch(/job 2 was interrupted: goldsmith process \d+ stopped while the job was running \(stage: provisioning\); no record was sealed\. Its log is kept at .*jobs\/2\/packer\.log/);
+    expect(restart.stdout).toMatch(/job 2 was interrupted: goldsmith process \d+ stopped while the job was running \(stage: provisioning\); no record was sealed\. Its Packer process group \d+ was still running and was stopped \(SIGINT[^)]*\)\. Its log is kept at .*jobs\/2\/packer\.log/);
     expect(store.get(2)?.state).toBe('interrupted');
     expect(store.get(3)?.state).toBe('interrupted');
+    expect(groups.filter(groupAlive), 'no Packer process of the interrupted jobs remains').toEqual([]);
     store.close();
     for (const line of ['test-long', 'test-long-2']) {
       const dir = join(env.config.records, 'builds', line);

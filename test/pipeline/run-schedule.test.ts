@@ -5,6 +5,7 @@ import { startSchedule } from '../../src/pipeline/run-schedule.js';
 import { ScheduleStore } from '../../src/pipeline/schedule-store.js';
 import type { Schedule } from '../../src/pipeline/next-scheduled-run.js';
 import { makePipelineEnv } from '../helpers/pipeline-env.js';
+import { TEST_SETTINGS } from '../helpers/test-settings.js';
 
 const cleanups: Array<() => void> = [];
 afterEach(() => {
@@ -15,7 +16,7 @@ function setUp(schedule: Schedule, installedAt: Date) {
   const env = makePipelineEnv();
   const store = openJobStore(env.config);
   // Not started: requests only queue, nothing runs.
-  const queue = new BuildQueue({ store, config: env.config, matrix: env.matrix, signer: env.signer, env: process.env });
+  const queue = new BuildQueue({ store, config: env.config, matrix: env.matrix, signer: env.signer, settings: TEST_SETTINGS });
   const open = () => ScheduleStore.open(jobStorePathOf(env.config), installedAt);
   const first = open();
   cleanups.push(() => {

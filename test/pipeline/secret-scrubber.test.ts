@@ -56,6 +56,25 @@ describe('SecretScrubber', () => {
     expect(out.endsWith('after\n')).toBe(true);
   });
 
+  it('removes secrets by shape in an `env | sort` dump: Slack app tokens, fine-grained GitHub tokens, AWS keys, NAME=value secrets, URL passwords', () => {
+    const dump = [
+      'AWS_ACCESS_KEY_ID=AKIAIOSFODNN7EXAMPLE',
+      'AWS_SECRET_ACCESS_KEY=wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY',
+      'DATABASE_URL=postgres://app:db-Pa55word@db.internal:5432/app',
+      'GH=github_pat_11ABCDEFG0123456789_abcdefghijklmnopqrstuvwxyz',
+      'MY_API_TOKEN=t0k3n-value',
+      'SLACK_APP=xapp-1-A0123456789-1234567890123-abcdef',
+      'SLACK_SIGNING_SECRET=8f742231b10e8888abcd99yyyzzz85a5',
+      'PATH=/usr/bin:/bin',
+      '',
+    ].join('\n');
+    const out = scrubAll([], [dump]);
+    for (const leaked of ['AKIAIOSFODNN7EXAMPLE', 'wJalrXUtnFEMI', 'db-Pa55word', 'github_pat_11', 't0k3n-value', 'xapp-1-A0123', '8f742231b10e']) expect(out).not.toContain(leaked);
+    expect(out).toContain(`DATABASE_URL=postgres://app:${REDACTED}@db.internal:5432/app`);
+    expect(out).toContain(`SLACK_SIGNING_SECRET=${REDACTED}`);
+    expect(out).toContain('PATH=/usr/bin:/bin');
+  });
+
   it('passes text without secrets through unchanged', () => {
     expect(scrubAll(['s3cret'], ['line one\n', 'line two'])).toBe('line one\nline two');
   });

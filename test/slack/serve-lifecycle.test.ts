@@ -132,7 +132,9 @@ describe('goldsmith serve on SIGTERM', () => {
     const store: JobStore = openJobStore(pipeline.config);
     cleanups.push(() => store.close());
     await until(slack, () => store.get(id)?.stage === 'provisioning', 'the long build to provision');
+    const signalled = Date.now();
     expect(await serve.stop('SIGTERM')).toBe(0);
+    expect(Date.now() - signalled, 'everything after SIGTERM ends within --drain-seconds plus the fixed 10 s grace').toBeLessThan(10_000);
     expect(store.get(id)!.state).toBe('cancelled');
     expect(store.events(id).find((event) => event.kind === 'shutdown')?.detail).toBe('goldsmith serve stopped (SIGTERM); Packer was told to stop and clean up');
     expect(slack.messagesIn(CHANNEL).find((message) => message.text.startsWith(`Job ${id}:`))?.text).toMatch(/was cancelled after/);

@@ -87,6 +87,10 @@ describe('goldsmith serve: /image list and /image rollback on a real vcsim', () 
       'the rollback outcome',
     );
     expect(outcome.body.replace_original).toBe(true);
+    // The same confirmation sent again (captured on its way) is refused before it reaches the handler.
+    const copy = await confirmed.resend();
+    expect(copy.status).toBe(409);
+    expect(copy.json?.text).toMatch(/^:no_entry: Not done: this request was already received at /);
     const said = String(outcome.body.text);
     expect(said).toMatch(
       new RegExp(
@@ -133,6 +137,8 @@ describe('goldsmith serve: /image list and /image rollback on a real vcsim', () 
     const failed = await s.slack.waitFor(() => s.slack.responsesTo(again.responseUrl).find((post) => /failed/.test(String(post.body.text))), 30_000, 'the refused second rollback');
     expect(failed.body.text).toContain(`:x: Rollback of *${LINE}* failed: ${LINE} has no ${BASE}-prev in ${TEMPLATES} to roll back to`);
     expect(Object.fromEntries(await sim.inventory())).toEqual({ [BASE]: previous, [rolledName!]: current });
+    // "Rolling back…" and the outcome: nothing more came of the copy.
+    expect(s.slack.responsesTo(confirmed.responseUrl)).toHaveLength(2);
 
     const dismissed = await s.press('goldsmith_rollback_dismiss', LINE, OPS_LEAD);
     expect((await s.slack.waitFor(() => s.slack.responsesTo(dismissed.responseUrl)[0], 5_000)).body.text).toBe(`Rollback of *${LINE}* dismissed; nothing changed.`);

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { resumePromotions } from '../../src/pipeline/promotion/resume-promotions.js';
 import { makeSimEnv, UBUNTU, type SimEnv } from '../helpers/sim-env.js';
+import { Settings } from '../../src/config/settings.js';
 
 const { line, base } = UBUNTU;
 
@@ -37,7 +38,7 @@ describe('a promotion killed with SIGKILL between any two steps', () => {
         expect(retry.exitCode, retry.stdout + retry.stderr).toBe(0);
         expect(retry.stdout).toContain(`resumed promotion 1: finished promote of ${line}: sealed promotions/${line}/`);
       } else {
-        const resumed = await resumePromotions({ config: env.config, signer: env.signer, env: env.env });
+        const resumed = await resumePromotions({ config: env.config, signer: env.signer, settings: Settings.from(env.env) });
         expect(resumed.map((one) => one.outcome)).toEqual(['succeeded']);
       }
 
@@ -54,7 +55,7 @@ describe('a promotion killed with SIGKILL between any two steps', () => {
       const audit = await env.audit();
       expect(audit.exitCode, audit.stdout).toBe(0);
       // Nothing is left to resume.
-      expect(await resumePromotions({ config: env.config, signer: env.signer, env: env.env })).toEqual([]);
+      expect(await resumePromotions({ config: env.config, signer: env.signer, settings: Settings.from(env.env) })).toEqual([]);
     },
   );
 

@@ -6,16 +6,18 @@ import { readVsphereConnection } from '../../src/pipeline/vsphere/read-vsphere-c
 import { TemplateStore } from '../../src/pipeline/vsphere/template-store.js';
 import { makeSimEnv, UBUNTU } from '../helpers/sim-env.js';
 import { startTestVcsim, TEMPLATES } from '../helpers/vcsim.js';
+import { TEST_SETTINGS } from '../helpers/test-settings.js';
+import { Settings } from '../../src/config/settings.js';
 
-const config = loadConfig({ cwd: '/', env: {} });
+const config = loadConfig({ cwd: '/', paths: { config: undefined, records: undefined, signingKey: undefined } });
 
 describe('the template store (govc on a real vcsim)', () => {
   it('finds by path, treats an empty answer as missing, reads creation times, renames and destroys by reference, and logs scrubbed', async () => {
     const sim = await startTestVcsim();
     const log: string[] = [];
-    const connection = readVsphereConnection({ ...sim.env, GOVC_DATACENTER: 'DC0' }, config);
+    const connection = readVsphereConnection(Settings.from({ ...sim.env, GOVC_DATACENTER: 'DC0' }).govc(), config);
     expect(connection.folder).toBe(TEMPLATES);
-    const govc = new Govc({ connection, binary: findInfraBinary('govc', process.env), log: (text) => log.push(text) });
+    const govc = new Govc({ connection, binary: findInfraBinary('govc', TEST_SETTINGS.paths), log: (text) => log.push(text) });
     try {
       const store = new TemplateStore(govc, TEMPLATES);
       expect(await store.list()).toEqual([]);
@@ -60,7 +62,7 @@ describe('the template store (govc on a real vcsim)', () => {
   it('names the variable to set when the vSphere connection is missing', async () => {
     const env = await makeSimEnv();
     const result = await env.cli(['templates'], { GOVC_URL: '' });
-    expect(result.exitCode).toBe(1);
+    expect(result.exitCode, 'a missing setting is a usage error').toBe(2);
     expect(result.stderr).toContain('GOVC_URL is not set: export GOVC_URL=https://vcenter.example.internal/sdk, GOVC_USERNAME and GOVC_PASSWORD');
   });
 });

@@ -10,20 +10,23 @@ import { jobStorePathOf } from '../../pipeline/open-job-store.js';
 import type { BuildThreadNotifier, GitHubAppContext, JobEvents } from './github-app-context.js';
 import { fullNameOf, parseRepoRef, type GitHubClient } from './github-client.js';
 import { GitHubStore } from './github-store.js';
-import { handleIssueComment, type IssueCommentPayload } from './handle-issue-comment.js';
-import { handlePullRequestPush, type PullRequestPushPayload } from './handle-pull-request-push.js';
-import { handlePullRequestReview, type PullRequestReviewPayload } from './handle-pull-request-review.js';
+import { guardGitHubWebhooks } from './guard-github-webhooks.js';
+import { handleIssueComment } from './handle-issue-comment.js';
+import { handlePullRequestPush } from './handle-pull-request-push.js';
+import { handlePullRequestReview } from './handle-pull-request-review.js';
 import { notifyBuildThread } from './notify-build-thread.js';
 import { openPromotionPullRequest, type OpenedPullRequest } from './open-promotion-pull-request.js';
 import type { PromotionActions } from './promotion-actions.js';
-import type { GitHubAppCredentials } from './read-github-env.js';
-import { scrubText } from './scrub-text.js';
+import { issueCommentCreatedSchema, pullRequestReviewSubmittedSchema, pullRequestSynchronizeSchema } from './webhook-payload-schemas.js';
+import type { GitHubAppCredentials } from '../../config/read-github-settings.js';
+import { scrubText } from '../../pipeline/scrub-text.js';
+import { scrubOutgoingRequests } from './scrub-outgoing-request.js';
 
 /** Where GitHub delivers webhooks: inside serve's `/github/` mount. */
 export const GITHUB_WEBHOOKS_PATH = '/github/webhooks';
 
 export interface GitHubAppOptions {
-  /** From readGitHubEnv: APP_ID, the private key, WEBHOOK_SECRET, the API base URL. */
+  /** From settings.github(): APP_ID, the private key, WEBHOOK_SECRET, the API base URL. */
   credentials: GitHubAppCredentials;
   /** goldsmith.yaml: `github` (repository, base_branch, approvals), `records`, `state_dir`. */
   config: LoadedConfig;
@@ -70,14 +73,16 @@ function allowedSignersOf(signer: RecordSigner | undefined) {
 /**
  * The GitHub App of `goldsmith serve`, as a mountable unit: Probot verifies
  * each delivery's X-Hub-Signature-256 (400 and nothing done when it is bad or
- * missing), each delivery is handled once (X-GitHub-Delivery is kept in the
- * job store's SQLite file, so a redelivery does nothing), and comment
+ * missing), a signed payload goldsmith cannot read gets 400 naming the field
+ * (guardGitHubWebhooks; a handler's failure gets a generic 500, its reason
+ * only in the log), each delivery is handled once (X-GitHub-Delivery is kept
+ * in the job store's SQLite file, so a redelivery does nothing), and comment
  * commands, approving reviews and pushes to promotion pull requests are
  * routed to their handlers. Credentials follow Probot's conventions and are
  * never logged or posted.
  *
  * @example
- * const github = await createGitHubApp({ credentials: readGitHubEnv(process.env, cwd)!, config, matrix, promotion, signer, jobs: store, logger });
+ * const github = await createGitHubApp({ credentials: settings.github(cwd)!, config, matrix, promotion, signer, jobs: store, logger });
  * createGoldsmithServer({ ..., github: github.requestListener });
  * queue.on('update', (job) => { if (job.state === 'succeeded' && job.recordPath) void github.openPromotionPullRequest({ record: job.recordPath, jobId: job.id }); });
  */
@@ -110,7 +115,7 @@ export async function createGitHubApp(options: GitHubAppOptions): Promise<GitHub
   const Octokit = ProbotOctokit.defaults((instanceOptions: Record<string, unknown>) => ({
     ...instanceOptions,
     ...(throttle ? {} : { throttle: { enabled: false }, retry: { enabled: false } }),
-  }));
+  })).plugin(scrubOutgoingRequests(secrets));
   const probot = new Probot({
     appId: credentials.appId,
     privateKey: credentials.privateKey,
@@ -128,25 +133,35 @@ export async function createGitHubApp(options: GitHubAppOptions): Promise<GitHub
     void work.finally(() => inFlight.delete(work)).catch(() => undefined);
     return work;
   };
-  /** Runs a handler once per delivery id; a redelivery is logged and dropped. */
+  /**
+   * Runs a handler once per delivery id; a redelivery is logged and dropped.
+   * A failure is logged (scrubbed) and answered with a generic 500: Probot
+   * would otherwise send the exception's text back to whoever posted.
+   */
   const once = (id: string, name: string, work: () => Promise<void>): Promise<void> => {
     if (!store.claimDelivery(id, name)) {
       log.info({ delivery: id, event: name }, 'delivery already handled; ignored');
       return Promise.resolve();
     }
-    return track(work());
+    return track(
+      work().catch((error: unknown) => {
+        log.error({ delivery: id, event: name, err: scrubText((error as Error).message, secrets) }, 'webhook handler failed');
+        throw Object.assign(new Error(`goldsmith could not handle delivery ${id}; its log has the reason`), { status: 500 });
+      }),
+    );
   };
 
   const middleware = await createNodeMiddleware(
     (app) => {
+      // The guard in front has refused payloads these schemas reject; parsing again gives the handlers typed, trimmed payloads.
       app.on('issue_comment.created', (event) =>
-        once(event.id, event.name, () => handleIssueComment(context, event.octokit as GitHubClient, event.payload as unknown as IssueCommentPayload)),
+        once(event.id, event.name, async () => handleIssueComment(context, event.octokit as GitHubClient, issueCommentCreatedSchema.parse(event.payload))),
       );
       app.on('pull_request_review.submitted', (event) =>
-        once(event.id, event.name, () => handlePullRequestReview(context, event.octokit as GitHubClient, event.payload as unknown as PullRequestReviewPayload)),
+        once(event.id, event.name, async () => handlePullRequestReview(context, event.octokit as GitHubClient, pullRequestReviewSubmittedSchema.parse(event.payload))),
       );
       app.on('pull_request.synchronize', (event) =>
-        once(event.id, event.name, () => handlePullRequestPush(context, event.octokit as GitHubClient, event.payload as unknown as PullRequestPushPayload)),
+        once(event.id, event.name, async () => handlePullRequestPush(context, event.octokit as GitHubClient, pullRequestSynchronizeSchema.parse(event.payload))),
       );
       app.onError((error) => log.error({ err: scrubText(error.message, secrets) }, 'webhook not handled'));
     },
@@ -168,13 +183,19 @@ export async function createGitHubApp(options: GitHubAppOptions): Promise<GitHub
     return installation;
   };
 
-  return {
-    requestListener: (req, res) => {
+  const requestListener = guardGitHubWebhooks({
+    path: GITHUB_WEBHOOKS_PATH,
+    verify: (body, signature) => probot.webhooks.verify(body, signature),
+    logger: log,
+    next: (req, res) =>
       void middleware(req, res, () => {
         res.writeHead(404, { 'content-type': 'text/plain; charset=utf-8' });
         res.end('not found\n');
-      });
-    },
+      }),
+  });
+
+  return {
+    requestListener,
     openPromotionPullRequest: (input) => {
       // serve hears a job's success more than once: one opening per record at a time, the rest get its result.
       const pending = opening.get(input.record);

@@ -1,6 +1,6 @@
 import type { GitHubAppContext } from './github-app-context.js';
 import type { GitHubClient } from './github-client.js';
-import { scrubText } from './scrub-text.js';
+import { scrubText } from '../../pipeline/scrub-text.js';
 
 /** The reactions goldsmith uses: seen, done, approved so far, refused, failed. */
 export type Reaction = 'eyes' | 'rocket' | '+1' | '-1' | 'confused';

@@ -52,7 +52,28 @@ export const GITHUB_MIGRATIONS: readonly Migration[] = [
       owner_host TEXT NOT NULL
     );`,
   },
+  {
+    id: 'github-2',
+    sql: `CREATE TABLE github_blobs (
+      repository TEXT NOT NULL,
+      sha TEXT NOT NULL,
+      uploaded_at TEXT NOT NULL,
+      PRIMARY KEY (repository, sha)
+    ) WITHOUT ROWID;`,
+  },
 ];
+
+/**
+ * The Git blobs goldsmith uploaded to one repository, by SHA. A remembered
+ * blob is very likely still there (it sits in a branch goldsmith pushed), not
+ * certainly: a deleted branch's blobs may be collected, so a tree naming one
+ * can be refused and the blob must then be uploaded again.
+ */
+export interface BlobMemory {
+  /** Which of these SHAs were uploaded before. */
+  uploaded(shas: readonly string[]): Set<string>;
+  remember(shas: readonly string[]): void;
+}
 
 /** A promotion pull request goldsmith opened, as it remembers it. */
 export interface PromotionPullRequest {
@@ -131,7 +152,8 @@ const DELIVERY_RETENTION_MS = 90 * 24 * 3600 * 1000;
  * What the GitHub app must remember across restarts, in the job store's
  * SQLite file: the webhook deliveries already handled (GitHub redelivers),
  * the promotion pull requests it opened and the digest each binds, the
- * approvals given, and which line is being promoted by whom.
+ * approvals given, which line is being promoted by whom, and the Git blobs
+ * it uploaded (so a push never sends the same file twice).
  *
  * @example
  * const store = GitHubStore.open('.goldsmith/jobs.sqlite');
@@ -229,6 +251,21 @@ export class GitHubStore {
         return { ok: true };
       })
       .immediate();
+  }
+
+  /** The blobs uploaded to `repository` before, so a push names them instead of sending them again. */
+  blobMemory(repository: string): BlobMemory {
+    const has = this.db.prepare<[string, string], { sha: string }>('SELECT sha FROM github_blobs WHERE repository = ? AND sha = ?');
+    const insert = this.db.prepare('INSERT OR IGNORE INTO github_blobs (repository, sha, uploaded_at) VALUES (?, ?, ?)');
+    return {
+      uploaded: (shas) => new Set(shas.filter((sha) => has.get(repository, sha) !== undefined)),
+      remember: (shas) => {
+        const at = now();
+        this.db.transaction(() => {
+          for (const sha of shas) insert.run(repository, sha, at);
+        })();
+      },
+    };
   }
 
   unlockLine(line: string, owner = { pid: process.pid, host: hostname() }): void {

@@ -1,21 +1,14 @@
 import { createResponder } from './create-responder.js';
 import type { GitHubAppContext } from './github-app-context.js';
 import { isSameRepo, type GitHubClient } from './github-client.js';
-import { isBotAccount, type GitHubAccount } from './is-bot-account.js';
+import { isBotAccount } from './is-bot-account.js';
 import { parseCommentCommand } from './parse-comment-command.js';
 import { promotePullRequest } from './promote-pull-request.js';
 import { refuse } from './refuse.js';
 import { rejectPullRequest } from './reject-pull-request.js';
 import { rollbackFromComment } from './rollback-from-comment.js';
-import { scrubText } from './scrub-text.js';
-
-/** The parts of an `issue_comment.created` payload goldsmith reads. */
-export interface IssueCommentPayload {
-  issue: { number: number; html_url: string; pull_request?: unknown };
-  comment: { id: number; body: string; user: GitHubAccount | null; performed_via_github_app?: { id: number } | null };
-  repository: { name: string; owner: { login: string } };
-  sender: GitHubAccount;
-}
+import { scrubText } from '../../pipeline/scrub-text.js';
+import type { IssueCommentPayload } from './webhook-payload-schemas.js';
 
 /**
  * A new comment on an issue or pull request of the configured repository:
@@ -32,7 +25,7 @@ export async function handleIssueComment(context: GitHubAppContext, client: GitH
   // Bots, and goldsmith itself, are never answered: no loops, no bot approvals.
   if (isBotAccount(payload.sender) || isBotAccount(author) || payload.comment.performed_via_github_app?.id === context.appId) return;
   if (!isSameRepo({ owner: payload.repository.owner.login, repo: payload.repository.name }, context.ref)) return;
-  const parsed = parseCommentCommand(payload.comment.body ?? '', context.matrix);
+  const parsed = parseCommentCommand(payload.comment.body, context.matrix);
   if (parsed.kind === 'none') return;
   const number = payload.issue.number;
   const respond = createResponder(context, client, number, payload.comment.id);

@@ -1,14 +1,8 @@
 import type { GitHubAppContext } from './github-app-context.js';
 import { fullNameOf, isSameRepo, type GitHubClient } from './github-client.js';
-import { isBotAccount, type GitHubAccount } from './is-bot-account.js';
+import { isBotAccount } from './is-bot-account.js';
 import { runEvidenceCheck } from './run-evidence-check.js';
-
-/** The parts of a `pull_request.synchronize` payload goldsmith reads. */
-export interface PullRequestPushPayload {
-  pull_request: { number: number; head: { sha: string } };
-  repository: { name: string; owner: { login: string } };
-  sender: GitHubAccount;
-}
+import type { PullRequestPushPayload } from './webhook-payload-schemas.js';
 
 /**
  * Someone pushed to a promotion pull request's branch: audit its records

@@ -1,17 +1,10 @@
 import { createResponder } from './create-responder.js';
 import type { GitHubAppContext } from './github-app-context.js';
 import { fullNameOf, isSameRepo, type GitHubClient } from './github-client.js';
-import { isBotAccount, type GitHubAccount } from './is-bot-account.js';
+import { isBotAccount } from './is-bot-account.js';
 import { promotePullRequest } from './promote-pull-request.js';
-import { scrubText } from './scrub-text.js';
-
-/** The parts of a `pull_request_review.submitted` payload goldsmith reads. */
-export interface PullRequestReviewPayload {
-  review: { state: string; user: GitHubAccount | null };
-  pull_request: { number: number };
-  repository: { name: string; owner: { login: string } };
-  sender: GitHubAccount;
-}
+import { scrubText } from '../../pipeline/scrub-text.js';
+import type { PullRequestReviewPayload } from './webhook-payload-schemas.js';
 
 /**
  * An approving review counts as `/promote` when `github.approve_on_review`

@@ -1,5 +1,5 @@
 import type { GitHubAppContext } from './github-app-context.js';
-import { scrubText } from './scrub-text.js';
+import { scrubText } from '../../pipeline/scrub-text.js';
 
 /**
  * Posts a line in the Slack thread of a build's job message, when the build

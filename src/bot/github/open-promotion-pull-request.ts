@@ -59,6 +59,7 @@ export async function openPromotionPullRequest(
     baseBranch: settings.base_branch,
     branch,
     message: `Evidence: ${input.record}\n\nSHA256SUMS SHA-256 ${sumsSha256}`,
+    memory: store.blobMemory(repository),
   });
   const text = renderPullRequest({
     root: context.recordsRoot,

@@ -28,22 +28,68 @@ const USAGE: Record<(typeof VERBS)[number], string> = {
   '/rollback': '"/rollback <line>" on the first line, for example "/rollback ubuntu-24.04"',
 };
 
+/** Columns of leading indentation, as CommonMark counts them: a tab advances to the next multiple of 4. */
+function indentWidth(indent: string): number {
+  let column = 0;
+  for (const char of indent) column = char === '\t' ? column + 4 - (column % 4) : column + 1;
+  return column;
+}
+
+/** A line that ends a paragraph without joining it: a fence, quote, ATX heading, thematic break, list item or HTML start. */
+const INTERRUPTS = /^ {0,3}(?:```|~~~|>|#{1,6}(?:[ \t]|$)|<|(?:[-*_][ \t]*){3,}$|[-+*](?:[ \t]|$)|1[.)](?:[ \t]|$))/;
+/** A setext underline: it turns the paragraph above it into a heading. */
+const SETEXT = /^ {0,3}(?:=+|-+)[ \t]*$/;
+
+/**
+ * The first line of the comment's first block when that block is a plain
+ * paragraph, else undefined. Leading blank lines are skipped. The line may be
+ * indented by up to 3 columns (CommonMark still reads a paragraph there);
+ * at 4 it is an indented code block. Other blocks (fences, quotes, lists,
+ * HTML, headings) never start with a command word, so the caller's word check
+ * ignores them; a setext underline is the one case where a paragraph's first
+ * line looks plain but renders as a heading, so it is looked for here.
+ */
+function firstParagraphLine(lines: readonly string[]): { line: string; rest: string[] } | undefined {
+  const start = lines.findIndex((line) => line.trim() !== '');
+  if (start < 0) return undefined;
+  const first = lines[start]!;
+  const indent = /^[ \t]*/.exec(first)![0];
+  if (indentWidth(indent) >= 4) return undefined;
+  const rest = lines.slice(start + 1);
+  for (const next of rest) {
+    if (SETEXT.test(next)) return undefined;
+    if (next.trim() === '' || INTERRUPTS.test(next)) break;
+  }
+  return { line: first.slice(indent.length), rest };
+}
+
 /**
  * Reads a pull request comment the way Atlantis does: only its first word
  * decides whether it is for goldsmith, so goldsmith's own replies (which
- * never start with a command) and other bots' commands are ignored. The
- * command is the first line; later lines are free text, but may not hold a
- * second command (one command per comment). `/rollback` takes a line key or
- * alias, resolved through the shared `/image` grammar.
+ * never start with a command) and other bots' commands are ignored. The word
+ * must open the comment's first line as plain Markdown paragraph text: an
+ * indented (4 columns or a tab) or fenced code block, a quote, a list item,
+ * HTML, a heading or a command after other words is someone showing or
+ * discussing a command, not giving one. Up to 3 spaces before the command
+ * are allowed (CommonMark renders that as a plain paragraph too), and so are
+ * blank lines before it. The command is the first line; later lines are free
+ * text, but may not hold a second command (one command per comment).
+ * `/rollback` takes a line key or alias, resolved through the shared
+ * `/image` grammar.
  *
  * @example
  * parseCommentCommand('/promote\nLooks good.', matrix) // { kind: 'command', command: { verb: 'promote' } }
  * parseCommentCommand('/rollback noble', matrix)      // { kind: 'command', command: { verb: 'rollback', line: 'ubuntu-24.04' } }
  * parseCommentCommand('LGTM /promote', matrix)        // { kind: 'none' }
+ * parseCommentCommand('    /promote', matrix)         // { kind: 'none' } (indented code)
+ * parseCommentCommand('> /promote', matrix)           // { kind: 'none' } (a quote)
  */
 export function parseCommentCommand(body: string, matrix: Matrix): ParsedComment {
-  const [first = '', ...rest] = body.replace(/\r\n?/g, '\n').trimStart().split('\n');
-  const [word = '', ...args] = first.trim().split(/[ \t]+/).filter(Boolean);
+  const paragraph = firstParagraphLine(body.replace(/\r\n?/g, '\n').split('\n'));
+  if (!paragraph) return { kind: 'none' };
+  const { line: first, rest } = paragraph;
+  // Only spaces and tabs separate words: a no-break space glued to the command makes it another word.
+  const [word = '', ...args] = first.split(/[ \t]+/).filter(Boolean);
   const verb = verbSchema.safeParse(word);
   if (!verb.success) return { kind: 'none' };
   const name = verb.data;

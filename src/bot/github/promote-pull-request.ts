@@ -13,7 +13,7 @@ import { isRefusal } from './is-refusal.js';
 import { notifyBuildThread } from './notify-build-thread.js';
 import { refuse } from './refuse.js';
 import { runEvidenceCheck } from './run-evidence-check.js';
-import { scrubText } from './scrub-text.js';
+import { scrubText } from '../../pipeline/scrub-text.js';
 import { verifyRecordBinding } from './verify-record-binding.js';
 
 export interface PromoteRequest {
@@ -160,6 +160,7 @@ async function runPromotion(context: GitHubAppContext, client: GitHubClient, req
       branch: tracked.branch,
       existing: { headSha, baseSha: tracked.baseSha },
       message: `Evidence: ${sealed.record}\n\nPromotion of ${tracked.record} (SHA256SUMS SHA-256 ${tracked.sumsSha256}), approved by ${approvers.join(', ')}.`,
+      memory: store.blobMemory(repository),
     });
     store.setBaseSha(repository, tracked.number, pushed.baseSha);
     await runEvidenceCheck(client, ref, pushed.commitSha, { allowedSigners: context.allowedSigners, localRoot: context.recordsRoot });

@@ -1,5 +1,6 @@
 import { commitTreeFiles } from './commit-tree-files.js';
 import type { GitHubClient, RepoRef } from './github-client.js';
+import type { BlobMemory } from './github-store.js';
 import { httpStatusOf } from './http-status-of.js';
 import { planRecordsTree, type RecordsTreePlan } from './plan-records-tree.js';
 import { readGitTree, type GitTree } from './read-git-tree.js';
@@ -19,6 +20,12 @@ export interface PushRecordsOptions {
    */
   existing?: { headSha: string; baseSha: string } | undefined;
   message: string;
+  /**
+   * The blobs goldsmith uploaded to the repository before: records of
+   * earlier pull requests that are still open live on their branches, not on
+   * the base branch, so without it each new pull request sent them all again.
+   */
+  memory?: BlobMemory | undefined;
 }
 
 export interface PushedRecords {
@@ -36,10 +43,13 @@ const blobShas = (...trees: GitTree[]) => new Set(trees.flatMap((tree) => [...tr
  * branch. An existing branch gets a commit on its head; when the base branch
  * has moved since, that commit also has the base's head as a parent and its
  * tree is the base's plus the missing records, so merging it can never
- * conflict on HEAD or `latest`.
+ * conflict on HEAD or `latest`. Only contents the repository lacks are
+ * uploaded: those in the trees read and those in `memory` are named by SHA,
+ * so the requests a push makes depend on what it adds, not on how many pull
+ * requests are open.
  *
  * @example
- * const pushed = await pushRecords(octokit, ref, { root: 'records', upTo: written.record, baseBranch: 'main', branch: 'promote/ubuntu-24.04/20261124T090300Z', message: 'Evidence' });
+ * const pushed = await pushRecords(octokit, ref, { root: 'records', upTo: written.record, baseBranch: 'main', branch: 'promote/ubuntu-24.04/20261124T090300Z', message: 'Evidence', memory: store.blobMemory('acme/images') });
  */
 export async function pushRecords(client: GitHubClient, ref: RepoRef, options: PushRecordsOptions): Promise<PushedRecords> {
   const { data: base } = await client.rest.git.getRef({ ...ref, ref: `heads/${options.baseBranch}` });
@@ -57,6 +67,7 @@ export async function pushRecords(client: GitHubClient, ref: RepoRef, options: P
     parents,
     message: options.message,
     knownBlobs: headTree ? blobShas(baseTree, headTree) : blobShas(baseTree),
+    memory: options.memory,
   });
   if (existing) {
     // Not forced: if someone pushed to the branch meanwhile, GitHub refuses and the caller says so.

@@ -1,14 +1,14 @@
 import { checkPermission } from './check-permission.js';
 import type { Responder } from './create-responder.js';
 import type { GitHubAppContext } from './github-app-context.js';
-import type { GitHubClient } from './github-client.js';
+import { fullNameOf, type GitHubClient } from './github-client.js';
 import type { GitHubAccount } from './is-bot-account.js';
 import { isRefusal } from './is-refusal.js';
 import { octokitPermissionApi } from './octokit-permission-api.js';
 import { pushRecords } from './push-records.js';
 import { refuse } from './refuse.js';
 import { runEvidenceCheck } from './run-evidence-check.js';
-import { scrubText } from './scrub-text.js';
+import { scrubText } from '../../pipeline/scrub-text.js';
 
 export interface RollbackRequest {
   line: string;
@@ -58,7 +58,14 @@ export async function rollbackFromComment(context: GitHubAppContext, client: Git
     let published = '';
     try {
       const branch = `rollback/${line}/${sealed.ts}`;
-      const pushed = await pushRecords(client, ref, { root: context.recordsRoot, upTo: sealed.record, baseBranch: settings.base_branch, branch, message: `Evidence: ${sealed.record}\n\nRollback of ${line} by ${user.login}.` });
+      const pushed = await pushRecords(client, ref, {
+        root: context.recordsRoot,
+        upTo: sealed.record,
+        baseBranch: settings.base_branch,
+        branch,
+        message: `Evidence: ${sealed.record}\n\nRollback of ${line} by ${user.login}.`,
+        memory: store.blobMemory(fullNameOf(ref)),
+      });
       const { data: pr } = await client.rest.pulls.create({
         ...ref,
         head: branch,

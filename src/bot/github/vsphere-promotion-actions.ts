@@ -4,12 +4,13 @@ import { promoteLine } from '../../pipeline/promotion/promote-line.js';
 import { rollbackLine } from '../../pipeline/promotion/rollback-line.js';
 import type { PromotionOutcome as PipelineOutcome } from '../../pipeline/promotion/run-promotion.js';
 import type { PromotionActions, PromotionOutcome } from './promotion-actions.js';
+import type { Settings } from '../../config/settings.js';
 
 export interface VspherePromotionOptions {
   config: LoadedConfig;
   signer: RecordSigner;
   /** GOVC_* (the vCenter connection) and GOLDSMITH_GOVC; never posted or logged. */
-  env: NodeJS.ProcessEnv;
+  settings: Settings;
 }
 
 /** One line for the pull request: what each step did. */
@@ -26,17 +27,17 @@ function summarize(outcome: PipelineOutcome & { resumed: boolean }): PromotionOu
  * build record that changed after approval (or a newer build of the line).
  *
  * @example
- * const promotion = vspherePromotionActions({ config, signer, env: process.env });
+ * const promotion = vspherePromotionActions({ config, signer, settings });
  * await createGitHubApp({ ..., promotion });
  */
 export function vspherePromotionActions(options: VspherePromotionOptions): PromotionActions {
-  const { config, signer, env } = options;
+  const { config, signer, settings } = options;
   return {
     async promote(input) {
       const outcome = await promoteLine({
         config,
         signer,
-        env,
+        settings,
         line: input.line,
         requestedBy: input.requestedBy,
         approvedBy: input.approvedBy,
@@ -49,7 +50,7 @@ export function vspherePromotionActions(options: VspherePromotionOptions): Promo
       const outcome = await rollbackLine({
         config,
         signer,
-        env,
+        settings,
         line: input.line,
         requestedBy: input.requestedBy,
         approvedBy: [input.requestedBy],

@@ -4,16 +4,20 @@ import type { MatrixEntry } from '../../config/matrix-schema.js';
 import type { Config } from '../../config/config-schema.js';
 import { EventBatcher } from '../../pipeline/event-batcher.js';
 import type { Job } from '../../pipeline/job-types.js';
+import { scrubValue } from '../../pipeline/scrub-text.js';
 import { boltLogger } from './bolt-logger.js';
+import { guardSlackRequests } from './guard-slack-requests.js';
 import { handleImageCommand } from './handle-image-command.js';
 import { handleCancelButton, handleRollbackConfirm, handleRollbackDismiss } from './handle-message-actions.js';
 import { ProgressMessages } from './progress-messages.js';
 import { RecentJobs } from './recent-jobs.js';
+import { SeenSlackRequests } from './seen-slack-requests.js';
 import { CANCEL_JOB_ACTION, renderJobMessage } from './render-job-message.js';
 import { ROLLBACK_CONFIRM_ACTION, ROLLBACK_DISMISS_ACTION } from './render-rollback-prompt.js';
 import { SlackAuthorizer } from './slack-authorizer.js';
 import type { SlackBotContext } from './slack-bot-context.js';
 import { SlackMessageStore } from './slack-message-store.js';
+import { SLACK_REQUEST_WINDOW_SECONDS } from './verify-slack-signature.js';
 
 /** Where Slack sends slash commands, interactivity and events: one Request URL for all three. */
 export const SLACK_EVENTS_PATH = '/slack/events';
@@ -28,14 +32,19 @@ export interface SlackBotOptions extends Omit<SlackBotContext, 'authorizer' | 'p
   /** Web API retries on network errors and 5xx (default 2; tests use 0). */
   retries?: number;
   slack: Config['slack'];
-  /** The job store's SQLite file, where each job's message ts is kept. */
+  /** The job store's SQLite file, where each job's message ts and the signatures of accepted requests are kept. */
   databasePath: string;
   progress?: { jobIntervalMs?: number; channelIntervalMs?: number; tickMs?: number };
+  /** Every credential goldsmith holds: scrubbed from each reply and message before it leaves (with secrets by shape). */
+  secrets?: readonly string[];
 }
 
 /** The running Slack bot, as serve wires it. */
 export interface SlackBot {
-  /** Handles POST /slack/events (signature checked first); throws for any other path so the server can answer 404. */
+  /**
+   * Handles POST /slack/events (signature, timestamp window, replay and form
+   * checked first); throws for any other path so the server can answer 404.
+   */
   requestListener: RequestListener;
   /** Checks the token with auth.test and reads the permission groups; rejects with a message that names the fix. */
   start(): Promise<void>;
@@ -49,7 +58,7 @@ export interface SlackBot {
    * nothing when the job has no message.
    */
   postInJobThread(jobId: number, text: string): Promise<void>;
-  /** Sends the last updates and closes the message store. */
+  /** Sends the last updates and closes the message store and the replay table. */
   stop(): Promise<void>;
 }
 
@@ -75,8 +84,11 @@ function describeStartError(error: unknown, apiUrl: string | undefined): Error {
  */
 export function createSlackBot(options: SlackBotOptions): SlackBot {
   const logger = boltLogger(options.logger);
-  // Bolt verifies every request's signature and rejects timestamps older than five minutes with 401.
-  const receiver = new HTTPReceiver({ signingSecret: options.signingSecret, endpoints: [SLACK_EVENTS_PATH], logger, signatureVerification: true, processBeforeResponse: false });
+  // The receiver is reached only through guardSlackRequests (the one listener this bot hands out),
+  // which has already checked the signature, the timestamp both ways, replays and the form. Bolt's own
+  // check would only repeat the first two, at more cost than ours (its tsscmp hashes both sides again),
+  // on every ack (bench:slack).
+  const receiver = new HTTPReceiver({ signingSecret: options.signingSecret, endpoints: [SLACK_EVENTS_PATH], logger, signatureVerification: false, processBeforeResponse: false });
   const app = new App({
     receiver,
     token: options.token,
@@ -113,6 +125,8 @@ export function createSlackBot(options: SlackBotOptions): SlackBot {
     post: (message) => app.client.chat.postMessage({ ...message, unfurl_links: false }),
   };
   const messages = SlackMessageStore.open(options.databasePath);
+  // Twice the window: a row must outlive every moment its timestamp passes the check, even after the clock steps back.
+  const seen = SeenSlackRequests.open(options.databasePath, { keepSeconds: 2 * SLACK_REQUEST_WINDOW_SECONDS });
   const entries = new Map<string, MatrixEntry>(options.matrix.map((entry) => [entry.key, entry]));
   const progress = options.slack.channel
     ? new ProgressMessages({
@@ -129,16 +143,22 @@ export function createSlackBot(options: SlackBotOptions): SlackBot {
       })
     : undefined;
 
-  app.command('/image', handleImageCommand(context));
-  app.action(CANCEL_JOB_ACTION, handleCancelButton(context));
-  app.action(ROLLBACK_CONFIRM_ACTION, handleRollbackConfirm(context));
-  app.action(ROLLBACK_DISMISS_ACTION, handleRollbackDismiss(context));
+  // One place for every word that leaves for Slack: Web API calls (messages, updates), acks and response_url replies.
+  const secrets = options.secrets ?? [];
+  const apiCall = app.client.apiCall.bind(app.client);
+  app.client.apiCall = (method, callOptions) => apiCall(method, scrubValue(callOptions, secrets));
+  const scrubbedReplies = <A extends { ack: (reply?: never) => Promise<void>; respond: (reply: never) => Promise<unknown> }>(handler: (args: A) => Promise<void>) => (args: A) =>
+    handler({ ...args, ack: ((reply?: unknown) => args.ack(scrubValue(reply, secrets) as never)) as A['ack'], respond: ((reply: unknown) => args.respond(scrubValue(reply, secrets) as never)) as A['respond'] });
+  app.command('/image', scrubbedReplies(handleImageCommand(context)));
+  app.action(CANCEL_JOB_ACTION, scrubbedReplies(handleCancelButton(context)));
+  app.action(ROLLBACK_CONFIRM_ACTION, scrubbedReplies(handleRollbackConfirm(context)));
+  app.action(ROLLBACK_DISMISS_ACTION, scrubbedReplies(handleRollbackDismiss(context)));
   app.error(async (error) => {
     options.logger.error({ err: error.message, code: error.code }, 'slack listener failed');
   });
 
   return {
-    requestListener: receiver.requestListener,
+    requestListener: guardSlackRequests({ path: SLACK_EVENTS_PATH, signingSecret: options.signingSecret, seen, logger: options.logger, next: receiver.requestListener }),
     async start() {
       try {
         await app.init();
@@ -162,6 +182,7 @@ export function createSlackBot(options: SlackBotOptions): SlackBot {
       await progress?.flush();
       progress?.stop();
       messages.close();
+      seen.close();
     },
   };
 }

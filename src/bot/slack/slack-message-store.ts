@@ -1,18 +1,6 @@
 import Database from 'better-sqlite3';
-import { openDatabase, type Migration } from '../../pipeline/apply-migrations.js';
-
-/** The Slack bot's migrations. Append only: never edit one that has shipped. */
-export const SLACK_MIGRATIONS: readonly Migration[] = [
-  {
-    id: 'slack-1',
-    sql: `CREATE TABLE slack_messages (
-      job_id INTEGER PRIMARY KEY,
-      channel TEXT NOT NULL,
-      ts TEXT NOT NULL,
-      updated_at TEXT NOT NULL
-    );`,
-  },
-];
+import { openDatabase } from '../../pipeline/apply-migrations.js';
+import { SLACK_MIGRATIONS } from './slack-migrations.js';
 
 /** Where a job's channel message is. */
 export interface MessageRef {

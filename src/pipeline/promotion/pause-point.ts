@@ -6,11 +6,10 @@
  * vCenter before letting it go on. Unset in normal use: then it costs nothing.
  *
  * @example
- * await pausePoint('rename-build:acted', process.env);
+ * await pausePoint('rename-build:acted', settings.promotionPauseAt);
  */
-export async function pausePoint(point: string, env: NodeJS.ProcessEnv): Promise<void> {
-  const wanted = env.GOLDSMITH_PROMOTION_PAUSE_AT;
-  if (!wanted || !wanted.split(',').includes(point)) return;
+export async function pausePoint(point: string, wanted: readonly string[]): Promise<void> {
+  if (!wanted.includes(point)) return;
   await new Promise<void>((resolve) => {
     // A timer keeps the event loop alive while we wait; the signal ends the wait.
     const keepAlive = setInterval(() => undefined, 1 << 30);

@@ -19,7 +19,7 @@ export interface PromoteLineOptions extends PromotionRequest {
  *
  * @example
  * const { record, steps } = await promoteLine({
- *   config, line: 'sim-ubuntu-24.04', signer, env: process.env,
+ *   config, line: 'sim-ubuntu-24.04', signer, settings,
  *   requestedBy: { source: 'github', user: 'alice' }, approvedBy: [{ source: 'github', user: 'bob' }],
  *   expectedSums: '3f5a…', pullRequest: { url, number: 12 },
  * });

@@ -8,6 +8,7 @@ import { readVsphereConnection, type VsphereConnection } from '../vsphere/read-v
 import { TemplateStore } from '../vsphere/template-store.js';
 import { PromotionStore } from './promotion-store.js';
 import type { JournalStep, Promotion } from './promotion-types.js';
+import type { Settings } from '../../config/settings.js';
 
 /** Where the step engine reports progress: each step as it starts and ends. */
 export type PromotionProgress = (promotion: Promotion, step: JournalStep) => void;
@@ -15,7 +16,7 @@ export type PromotionProgress = (promotion: Promotion, step: JournalStep) => voi
 /** Everything a promotion or rollback runs with: the journal, govc, the templates folder, promote.log. */
 export interface PromotionSession {
   config: LoadedConfig;
-  env: NodeJS.ProcessEnv;
+  settings: Settings;
   signer: RecordSigner;
   connection: VsphereConnection;
   govc: Govc;
@@ -29,7 +30,7 @@ export interface PromotionSession {
 
 export interface OpenSessionOptions {
   config: LoadedConfig;
-  env: NodeJS.ProcessEnv;
+  settings: Settings;
   signer: RecordSigner;
   onProgress?: PromotionProgress | undefined;
 }
@@ -44,15 +45,15 @@ export function promotionDirOf(config: LoadedConfig, id: number): string {
  * the vSphere connection is not configured.
  *
  * @example
- * const session = openPromotionSession({ config, env: process.env, signer });
+ * const session = openPromotionSession({ config, settings, signer });
  * try { ... } finally { session.close(); }
  */
 export function openPromotionSession(options: OpenSessionOptions): PromotionSession {
-  const connection = readVsphereConnection(options.env, options.config);
+  const connection = readVsphereConnection(options.settings.govc(), options.config);
   let logPath: string | undefined;
   const govc = new Govc({
     connection,
-    binary: findInfraBinary('govc', options.env),
+    binary: findInfraBinary('govc', options.settings.paths),
     log: (text) => {
       if (logPath) appendFileSync(logPath, text, { mode: 0o600 });
     },

@@ -5,11 +5,12 @@ import { openPromotionSession, type PromotionProgress } from './promotion-sessio
 import { PromotionStore } from './promotion-store.js';
 import { PromotionError, type Promotion } from './promotion-types.js';
 import { runPromotion } from './run-promotion.js';
+import type { Settings } from '../../config/settings.js';
 
 export interface ResumePromotionsOptions {
   config: LoadedConfig;
   signer: RecordSigner;
-  env: NodeJS.ProcessEnv;
+  settings: Settings;
   onProgress?: PromotionProgress | undefined;
 }
 
@@ -29,7 +30,7 @@ export interface ResumedPromotion {
  * Needs no vSphere connection when nothing is open.
  *
  * @example
- * for (const done of await resumePromotions({ config, signer, env: process.env })) console.log(done.message);
+ * for (const done of await resumePromotions({ config, signer, settings })) console.log(done.message);
  */
 export async function resumePromotions(options: ResumePromotionsOptions): Promise<ResumedPromotion[]> {
   const probe = PromotionStore.open(join(options.config.state_dir, 'jobs.sqlite'));

@@ -8,7 +8,7 @@ import { startPromotion, type PromotionRequest, type PromotionResult } from './s
  * Throws PromotionError `refused` when there is no `<base>-prev`.
  *
  * @example
- * const { record } = await rollbackLine({ config, line: 'sim-ubuntu-24.04', signer, env: process.env,
+ * const { record } = await rollbackLine({ config, line: 'sim-ubuntu-24.04', signer, settings,
  *   requestedBy: { source: 'slack', user: 'U123' } });
  */
 export function rollbackLine(options: PromotionRequest): Promise<PromotionResult> {

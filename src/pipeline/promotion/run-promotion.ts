@@ -44,9 +44,9 @@ async function step(session: PromotionSession, promotion: Promotion, key: string
   journal.journal(promotion.id, started);
   session.onProgress?.(promotion, started);
   govc.note(`## ${name}: started`);
-  await pausePoint(`${key}:started`, session.env);
+  await pausePoint(`${key}:started`, session.settings.promotionPauseAt);
   const result = await act();
-  await pausePoint(`${key}:acted`, session.env);
+  await pausePoint(`${key}:acted`, session.settings.promotionPauseAt);
   const ended: JournalStep = { key, name, phase: result.result, detail: result.detail, at: new Date().toISOString() };
   journal.journal(promotion.id, ended);
   session.onProgress?.(promotion, ended);
@@ -169,7 +169,7 @@ async function seal(session: PromotionSession, id: number): Promise<PromotionOut
     try {
       await step(session, promotion, 'seal', 'seal record', async () => {
         // A crash between writing the record and journaling it must not seal it twice.
-        record = find() ?? (await sealPromotion({ config, promotion, steps, connection: session.connection, log: promotion.logPath!, signer: session.signer, env: session.env }));
+        record = find() ?? (await sealPromotion({ config, promotion, steps, connection: session.connection, log: promotion.logPath!, signer: session.signer, settings: session.settings }));
         return { result: 'ok', detail: record.record };
       });
     } catch (error) {

@@ -1,9 +1,9 @@
 import type { LoadedConfig } from '../../config/load-config.js';
 import type { PromotionDetails, PromotionStep } from '../../evidence/run-schema.js';
 import { writeRecord, type RecordSigner, type WrittenRecord } from '../../evidence/write-record.js';
-import { collectSecrets } from '../collect-secrets.js';
 import type { VsphereConnection } from '../vsphere/read-vsphere-connection.js';
 import type { Promotion } from './promotion-types.js';
+import type { Settings } from '../../config/settings.js';
 
 /** ISO 8601 UTC to the second, as run.json has it. */
 export function isoSeconds(value: string | Date): string {
@@ -23,7 +23,7 @@ export interface SealPromotionOptions {
   /** promote.log: every govc command and its output, already scrubbed. */
   log: string;
   signer: RecordSigner;
-  env: NodeJS.ProcessEnv;
+  settings: Settings;
 }
 
 /**
@@ -33,7 +33,7 @@ export interface SealPromotionOptions {
  * are refused in the record.
  *
  * @example
- * const record = await sealPromotion({ config, promotion, steps, connection, log: 'promote.log', signer, env: process.env });
+ * const record = await sealPromotion({ config, promotion, steps, connection, log: 'promote.log', signer, settings });
  */
 export async function sealPromotion(options: SealPromotionOptions): Promise<WrittenRecord> {
   const { promotion, connection } = options;
@@ -54,6 +54,6 @@ export async function sealPromotion(options: SealPromotionOptions): Promise<Writ
     root: options.config.records,
     signer: options.signer,
     content: { kind: 'promotion', details, log: options.log },
-    secrets: [...collectSecrets(options.env, options.config.secret_env), ...connection.secrets],
+    secrets: [...options.settings.credentials(options.config.secret_env, options.config.baseDir), ...connection.secrets.map((value) => ({ name: 'GOVC_PASSWORD', value }))],
   });
 }

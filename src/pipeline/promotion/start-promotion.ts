@@ -5,6 +5,7 @@ import { findVsphereLine } from './find-vsphere-line.js';
 import { openPromotionSession, type PromotionProgress } from './promotion-session.js';
 import { PromotionError, type PromotionAction } from './promotion-types.js';
 import { runPromotion, type PromotionOutcome } from './run-promotion.js';
+import type { Settings } from '../../config/settings.js';
 
 export interface PromotionRequest {
   config: LoadedConfig;
@@ -15,7 +16,7 @@ export interface PromotionRequest {
   approvedBy?: Requester[] | undefined;
   pullRequest?: PromotionRun['pull_request'] | undefined;
   signer: RecordSigner;
-  env: NodeJS.ProcessEnv;
+  settings: Settings;
   /** Called as each step starts and ends, for live progress. */
   onProgress?: PromotionProgress | undefined;
 }
@@ -33,7 +34,7 @@ export interface PromotionResult extends PromotionOutcome {
  */
 export async function startPromotion(action: PromotionAction, request: PromotionRequest, expectedSums?: string): Promise<PromotionResult> {
   const entry = findVsphereLine(request.config, request.line);
-  const session = openPromotionSession({ config: request.config, env: request.env, signer: request.signer, onProgress: request.onProgress });
+  const session = openPromotionSession({ config: request.config, settings: request.settings, signer: request.signer, onProgress: request.onProgress });
   try {
     const { journal } = session;
     const open = journal.open(entry.key);

@@ -8,10 +8,11 @@ import { readVsphereConnection } from '../vsphere/read-vsphere-connection.js';
 import { templateNamesOf } from '../vsphere/template-names.js';
 import { TemplateStore } from '../vsphere/template-store.js';
 import { describeHolder, PromotionStore } from './promotion-store.js';
+import type { Settings } from '../../config/settings.js';
 
 export interface VsphereBuildHooksOptions {
   config: LoadedConfig;
-  env: NodeJS.ProcessEnv;
+  settings: Settings;
   /** How long a build waits for a running promotion of its line to finish (default 10 minutes). */
   promotionWaitMs?: number;
   pollMs?: number;
@@ -39,8 +40,8 @@ const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 export function vsphereBuildHooks(options: VsphereBuildHooksOptions): BuildHooks {
   const journalPath = join(options.config.state_dir, 'jobs.sqlite');
   const withTemplates = async <T>(jobDir: string, act: (store: TemplateStore, govc: Govc) => Promise<T>): Promise<T> => {
-    const connection = readVsphereConnection(options.env, options.config);
-    const govc = new Govc({ connection, binary: findInfraBinary('govc', options.env), log: (text) => appendFileSync(join(jobDir, 'prepare.log'), text, { mode: 0o600 }) });
+    const connection = readVsphereConnection(options.settings.govc(), options.config);
+    const govc = new Govc({ connection, binary: findInfraBinary('govc', options.settings.paths), log: (text) => appendFileSync(join(jobDir, 'prepare.log'), text, { mode: 0o600 }) });
     try {
       return await act(new TemplateStore(govc, connection.folder), govc);
     } finally {
@@ -51,7 +52,7 @@ export function vsphereBuildHooks(options: VsphereBuildHooksOptions): BuildHooks
     async beforeBuild(job, entry, jobDir) {
       if (entry.platform !== 'vsphere') return;
       // Fails early, naming the variable, before anything is claimed.
-      readVsphereConnection(options.env, options.config);
+      readVsphereConnection(options.settings.govc(), options.config);
       const journal = PromotionStore.open(journalPath);
       try {
         const deadline = Date.now() + (options.promotionWaitMs ?? 10 * 60_000);

@@ -43,7 +43,7 @@ const quote = (arg: string) => (/^[\w@%+=:,./-]+$/.test(arg) ? arg : `'${arg.rep
  * Each command is killed after the connection's timeout.
  *
  * @example
- * const govc = new Govc({ connection, binary: findInfraBinary('govc', process.env), log: (text) => append(text) });
+ * const govc = new Govc({ connection, binary: findInfraBinary('govc', settings.paths), log: (text) => append(text) });
  * const { stdout } = await govc.run(['ls', '-l', '-i', connection.folder]);
  * govc.close();
  */
@@ -76,7 +76,7 @@ export class Govc {
     const started = Date.now();
     const commandLine = `govc ${args.map(quote).join(' ')}`;
     const result = await execa(this.options.binary, args, {
-      env: { ...connection.govcEnv, GOVMOMI_HOME: this.home, PATH: process.env.PATH ?? '/usr/bin:/bin', HOME: this.home },
+      env: { ...connection.baseEnv, ...connection.govcEnv, GOVMOMI_HOME: this.home, HOME: this.home },
       extendEnv: false,
       reject: false,
       stdin: 'ignore',

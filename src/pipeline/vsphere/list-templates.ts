@@ -6,6 +6,7 @@ import { Govc } from './govc.js';
 import { readVsphereConnection } from './read-vsphere-connection.js';
 import { ROLLED_BACK_INFIX, templateNamesOf } from './template-names.js';
 import { TemplateStore, type TemplateInfo } from './template-store.js';
+import type { Settings } from '../../config/settings.js';
 
 export type TemplateRole = 'base' | 'prev' | 'build' | 'rolled back';
 
@@ -32,15 +33,15 @@ const ROLE_ORDER: TemplateRole[] = ['base', 'prev', 'build', 'rolled back'];
  * clone time and survives renames).
  *
  * @example
- * const [line] = await listTemplates({ config, env: process.env, selector: 'sim-ubuntu-24.04' });
+ * const [line] = await listTemplates({ config, settings, selector: 'sim-ubuntu-24.04' });
  * line.templates.map((t) => `${t.role} ${t.name} ${t.createdAt}`);
  */
-export async function listTemplates(options: { config: LoadedConfig; env: NodeJS.ProcessEnv; selector?: string | undefined }): Promise<LineTemplates[]> {
+export async function listTemplates(options: { config: LoadedConfig; settings: Settings; selector?: string | undefined }): Promise<LineTemplates[]> {
   const matrix = loadMatrix(options.config.packer.matrix);
   const entries = (options.selector ? selectLines(matrix, options.selector) : matrix).filter((entry) => entry.platform === 'vsphere');
   if (entries.length === 0) throw new Error(`${options.selector ?? 'the matrix'} names no vSphere line (platform "vsphere" in ${options.config.packer.matrix})`);
-  const connection = readVsphereConnection(options.env, options.config);
-  const govc = new Govc({ connection, binary: findInfraBinary('govc', options.env) });
+  const connection = readVsphereConnection(options.settings.govc(), options.config);
+  const govc = new Govc({ connection, binary: findInfraBinary('govc', options.settings.paths) });
   try {
     const store = new TemplateStore(govc, connection.folder);
     const refs = await store.list();

@@ -27,12 +27,13 @@ function signalGroup(pid: number, signal: NodeJS.Signals): void {
  * every start is the default inventory (datacenter DC0, cluster DC0_C0).
  *
  * @example
- * const sim = await startVcsim(findInfraBinary('vcsim', process.env));
+ * const sim = await startVcsim(findInfraBinary('vcsim', settings.paths));
  * try { ... `https://127.0.0.1:…/sdk` ... } finally { await sim.stop(); }
  */
 export async function startVcsim(binary: string, timeoutMs = 15_000): Promise<Vcsim> {
+  // vcsim needs nothing of goldsmith's environment: it gets none of it.
   // -stdinexit: vcsim exits when its stdin closes, so it cannot outlive this process, even one killed with SIGKILL.
-  const child = spawn(binary, ['-l', '127.0.0.1:0', '-stdinexit'], { detached: true, stdio: ['pipe', 'pipe', 'pipe'] });
+  const child = spawn(binary, ['-l', '127.0.0.1:0', '-stdinexit'], { detached: true, stdio: ['pipe', 'pipe', 'pipe'], env: {} });
   const spawned = once(child, 'spawn');
   const failed = once(child, 'error').then(([error]) => {
     throw new Error(`cannot start vcsim (${binary}): ${(error as Error).message}; run scripts/setup-infra or set GOLDSMITH_VCSIM`);

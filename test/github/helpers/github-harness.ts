@@ -8,7 +8,7 @@ import { Writable } from 'node:stream';
 import pino from 'pino';
 import { createGitHubApp, GITHUB_WEBHOOKS_PATH, type GitHubApp } from '../../../src/bot/github/create-github-app.js';
 import type { PromotionActions } from '../../../src/bot/github/promotion-actions.js';
-import { readGitHubEnv } from '../../../src/bot/github/read-github-env.js';
+import { readGitHubSettings } from '../../../src/config/read-github-settings.js';
 import { vspherePromotionActions } from '../../../src/bot/github/vsphere-promotion-actions.js';
 import { loadConfig } from '../../../src/config/load-config.js';
 import { loadMatrix } from '../../../src/config/load-matrix.js';
@@ -28,6 +28,8 @@ import { FakeGitHub, type Account } from '../../fakes/github-api.js';
 import type { PipelineEnv } from '../../helpers/pipeline-env.js';
 import { buildDetails, makeTempDir } from '../../helpers/write-chain.js';
 import { commentCreated, deliverWebhook, type Delivered } from './webhooks.js';
+import { TEST_SETTINGS } from '../../helpers/test-settings.js';
+import { Settings } from '../../../src/config/settings.js';
 
 export const OWNER = 'acme';
 export const REPO = 'images';
@@ -100,7 +102,7 @@ function makeEnv(options: HarnessOptions): PipelineEnv {
   const github = ['github:', `  repository: ${OWNER}/${REPO}`, ...(options.githubYaml ?? []).map((line) => `  ${line}`)];
   const vsphere = ['vsphere:', '  datacenter: DC0', '  folder: Templates'];
   writeFileSync(configFile, ['records: records', 'state_dir: state', 'signing:', '  key: keys/signing.key', ...github, ...vsphere, ''].join('\n'));
-  const config = loadConfig({ file: configFile, cwd: dir, env: {} });
+  const config = loadConfig({ file: configFile, cwd: dir, paths: { config: undefined, records: undefined, signingKey: undefined } });
   return { dir, configFile, config, matrix: loadMatrix(config.packer.matrix), signer: readSigner(config.signing.key, 'goldsmith') };
 }
 
@@ -115,9 +117,9 @@ function makeEnv(options: HarnessOptions): PipelineEnv {
  */
 export async function startGitHubHarness(options: HarnessOptions = {}): Promise<GitHubHarness> {
   const env = makeEnv(options);
-  const sim = await startVcsim(findInfraBinary('vcsim', process.env));
-  const vsphereEnv: NodeJS.ProcessEnv = { GOVC_URL: `https://${sim.server}/sdk`, GOVC_USERNAME: 'user', GOVC_PASSWORD: VSPHERE_PASSWORD, GOVC_INSECURE: '1' };
-  const govc = new Govc({ connection: readVsphereConnection(vsphereEnv, env.config), binary: findInfraBinary('govc', process.env) });
+  const sim = await startVcsim(findInfraBinary('vcsim', TEST_SETTINGS.paths));
+  const vsphereSettings = Settings.from({ GOVC_URL: `https://${sim.server}/sdk`, GOVC_USERNAME: 'user', GOVC_PASSWORD: VSPHERE_PASSWORD, GOVC_INSECURE: '1' });
+  const govc = new Govc({ connection: readVsphereConnection(vsphereSettings.govc(), env.config), binary: findInfraBinary('govc', TEST_SETTINGS.paths) });
 
   const { privateKey, publicKey } = generateKeyPairSync('rsa', { modulusLength: 2048 });
   // GitHub hands out PKCS#1 PEM files.
@@ -137,8 +139,8 @@ export async function startGitHubHarness(options: HarnessOptions = {}): Promise<
   const logger = pino({ level: 'debug' }, stream);
   const jobs = JobStore.open(jobStorePathOf(env.config));
   const thread: Array<[number, string]> = [];
-  const credentials = readGitHubEnv({ APP_ID: String(APP_ID), PRIVATE_KEY_PATH: keyFile, WEBHOOK_SECRET: secret, GITHUB_API_URL: github.url }, env.dir)!;
-  const promotion = vspherePromotionActions({ config: env.config, signer: env.signer, env: vsphereEnv });
+  const credentials = readGitHubSettings({ APP_ID: String(APP_ID), PRIVATE_KEY_PATH: keyFile, WEBHOOK_SECRET: secret, GITHUB_API_URL: github.url }, env.dir)!;
+  const promotion = vspherePromotionActions({ config: env.config, signer: env.signer, settings: vsphereSettings });
   const app = await createGitHubApp({
     credentials,
     config: env.config,

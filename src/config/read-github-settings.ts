@@ -1,6 +1,7 @@
 import { createPrivateKey } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
+import { SettingsError } from './settings-error.js';
 
 /** The GitHub App's credentials and where its API is, as Probot names them. */
 export interface GitHubAppCredentials {
@@ -15,7 +16,7 @@ export interface GitHubAppCredentials {
 
 const NAMES = ['APP_ID', 'PRIVATE_KEY', 'PRIVATE_KEY_PATH', 'WEBHOOK_SECRET'] as const;
 
-function readPrivateKey(env: NodeJS.ProcessEnv, cwd: string): string {
+function readPrivateKey(env: Readonly<Record<string, string>>, cwd: string): string {
   const inline = env.PRIVATE_KEY;
   let text: string;
   if (inline) {
@@ -26,28 +27,28 @@ function readPrivateKey(env: NodeJS.ProcessEnv, cwd: string): string {
     try {
       text = readFileSync(path, 'utf8');
     } catch (error) {
-      throw new Error(`PRIVATE_KEY_PATH names ${path}, which cannot be read (${(error as NodeJS.ErrnoException).code ?? 'error'}); point it at the .pem file downloaded from the GitHub App's settings`);
+      throw new SettingsError(`PRIVATE_KEY_PATH names ${path}, which cannot be read (${(error as NodeJS.ErrnoException).code ?? 'error'}); point it at the .pem file downloaded from the GitHub App's settings`);
     }
   } else {
-    throw new Error('the GitHub App needs its private key: set PRIVATE_KEY_PATH to the .pem file downloaded from the app settings (or PRIVATE_KEY to its contents)');
+    throw new SettingsError('the GitHub App needs its private key: set PRIVATE_KEY_PATH to the .pem file downloaded from the app settings (or PRIVATE_KEY to its contents)');
   }
   try {
     createPrivateKey(text);
   } catch {
     // The key's text is deliberately left out of the message.
-    throw new Error(`${inline ? 'PRIVATE_KEY' : 'PRIVATE_KEY_PATH'} does not hold a PEM private key; use the .pem file GitHub generated for the app`);
+    throw new SettingsError(`${inline ? 'PRIVATE_KEY' : 'PRIVATE_KEY_PATH'} does not hold a PEM private key; use the .pem file GitHub generated for the app`);
   }
   return text;
 }
 
-function readBaseUrl(env: NodeJS.ProcessEnv): string | undefined {
+function readBaseUrl(env: Readonly<Record<string, string>>): string | undefined {
   const explicit = env.GITHUB_API_URL;
   if (explicit) {
     let url: URL;
     try {
       url = new URL(explicit);
     } catch {
-      throw new Error(`GITHUB_API_URL "${explicit}" is not a URL; give the REST API base, such as https://github.example.com/api/v3`);
+      throw new SettingsError(`GITHUB_API_URL "${explicit}" is not a URL; give the REST API base, such as https://github.example.com/api/v3`);
     }
     return url.toString().replace(/\/+$/, '');
   }
@@ -63,18 +64,18 @@ function readBaseUrl(env: NodeJS.ProcessEnv): string | undefined {
  * off); throws naming the missing variable when only some are.
  *
  * @example
- * const credentials = readGitHubEnv(process.env, process.cwd());
+ * const credentials = readSettings().github(process.cwd());
  * if (credentials) app = await createGitHubApp({ credentials, ... });
  */
-export function readGitHubEnv(env: NodeJS.ProcessEnv, cwd: string): GitHubAppCredentials | undefined {
+export function readGitHubSettings(env: Readonly<Record<string, string>>, cwd: string): GitHubAppCredentials | undefined {
   if (!NAMES.some((name) => env[name])) return undefined;
   const appId = Number(env.APP_ID);
   if (!env.APP_ID || !Number.isInteger(appId) || appId <= 0) {
-    throw new Error('APP_ID must be the GitHub App\'s numeric id (shown as "App ID" on the app\'s settings page)');
+    throw new SettingsError('APP_ID must be the GitHub App\'s numeric id (shown as "App ID" on the app\'s settings page)');
   }
   const webhookSecret = env.WEBHOOK_SECRET;
   if (!webhookSecret) {
-    throw new Error('WEBHOOK_SECRET is not set: give the webhook secret entered in the GitHub App\'s settings, or deliveries cannot be verified (check WEBHOOK_SECRET)');
+    throw new SettingsError('WEBHOOK_SECRET is not set: give the webhook secret entered in the GitHub App\'s settings, or deliveries cannot be verified (check WEBHOOK_SECRET)');
   }
   return { appId, privateKey: readPrivateKey(env, cwd), webhookSecret, baseUrl: readBaseUrl(env) };
 }
