@@ -58,10 +58,20 @@ program
   .option('--json', 'print the report as JSON')
   .option('--junit <file>', 'also write a JUnit XML report to FILE')
   .addOption(new Option('--allowed-signers <file>', 'ssh-keygen allowed_signers file; signatures are then required to be by a listed key'))
-  .addHelpText('after', '\nExit status: 0 clean, 1 findings, 2 usage error or unreadable input.\n\nExample:\n  goldsmith audit records/ --allowed-signers allowed_signers --junit audit.xml')
-  .action(async (dir: string | undefined, options: { json?: boolean; junit?: string; allowedSigners?: string }) => {
+  .option('--artifact <file>', 'verify an image file against the build record that names it (QEMU lane)')
+  .addHelpText(
+    'after',
+    '\nExit status: 0 clean, 1 findings, 2 usage error or unreadable input.\n\nExample:\n  goldsmith audit records/ --allowed-signers allowed_signers --junit audit.xml\n  goldsmith audit records/ --artifact images/qemu-debian-12.qcow2',
+  )
+  .action(async (dir: string | undefined, options: { json?: boolean; junit?: string; allowedSigners?: string; artifact?: string }) => {
+    const io = { stdout: process.stdout, stderr: process.stderr };
+    if (options.artifact) {
+      const { runAuditArtifactCommand } = await import('./audit/run-audit-artifact-command.js');
+      done(await runAuditArtifactCommand(dir ?? config().records, options.artifact, options, io));
+      return;
+    }
     const { runAuditCommand } = await import('./audit/run-audit-command.js');
-    done(await runAuditCommand(dir ?? config().records, options, { stdout: process.stdout, stderr: process.stderr }));
+    done(await runAuditCommand(dir ?? config().records, options, io));
   });
 
 program
@@ -135,47 +145,53 @@ program
 
 program
   .command('promote')
-  .description("Promote a vSphere line's latest build: <base>-build becomes <base>, the old <base> is kept as <base>-prev; seals a promotion record.")
-  .argument('<line>', 'line key or alias (platform "vsphere")')
+  .description("Promote a line's latest build on its platform's template store: <base>-build becomes <base>, the old <base> is kept as <base>-prev; seals a promotion record.")
+  .argument('<line>', 'line key or alias (a line whose platform keeps templates: vsphere, qemu)')
   .option('--expect-sums <sha256>', "refuse unless the line's latest build record's SHA256SUMS still has this SHA-256 (what was approved)")
   .option('--requested-by <user>', 'who asks, and approves (default: the current user)')
+  .option('--dry-run', 'print what the check finds and each step it would take; change nothing')
   .addHelpText(
     'after',
     '\nSteps, each journaled before and after: check <base>-build, destroy <base>-prev, rename <base> to <base>-prev,\n' +
       'rename <base>-build to <base>, verify, seal the record. A promotion an earlier process left unfinished\n' +
-      '(killed, or vCenter unreachable) is finished first: running the same command again completes it.\n' +
-      'vCenter: GOVC_URL, GOVC_USERNAME, GOVC_PASSWORD (GOVC_INSECURE, GOVC_DATACENTER); folder: vsphere.folder.\n' +
-      'Exit status: 0 promoted, 1 refused, busy, interrupted or failed (the message says which and what to do).\n\n' +
-      'Example:\n  goldsmith promote ubuntu-24.04\n  goldsmith promote win2025 --expect-sums 3f5a…(64 hex digits)',
+      '(killed, or the store unreachable) is finished first: running the same command again completes it.\n' +
+      'Stores: vSphere (GOVC_URL, GOVC_USERNAME, GOVC_PASSWORD; vsphere.folder), QEMU (qemu.image_dir, whose\n' +
+      '<base>-build.qcow2 must match the SHA-256 of the image the build record names). A line held by a build,\n' +
+      'another promotion or an approval is refused, naming who holds it, since when, why and how to release it.\n' +
+      'Exit status: 0 promoted (or, with --dry-run, would be), 1 refused, busy, interrupted or failed (the message says which).\n\n' +
+      'Example:\n  goldsmith promote ubuntu-24.04 --dry-run\n  goldsmith promote ubuntu-24.04\n  goldsmith promote win2025 --expect-sums 3f5a…(64 hex digits)',
   )
-  .action(async (line: string, options: { expectSums?: string; requestedBy?: string }) => {
+  .action(async (line: string, options: { expectSums?: string; requestedBy?: string; dryRun?: boolean }) => {
     const { promoteCommand } = await import('./commands/promote.js');
     done(await promoteCommand(config(), settings, line, options, process.stdout, process.stderr));
   });
 
 program
   .command('rollback')
-  .description('Roll a vSphere line back one step: <base>-prev becomes <base> again; the replaced template is kept as <base>-rolledback-<ts>.')
-  .argument('<line>', 'line key or alias (platform "vsphere")')
+  .description("Roll a line back one step on its platform's template store: <base>-prev becomes <base> again; the replaced template is kept as <base>-rolledback-<ts>.")
+  .argument('<line>', 'line key or alias (a line whose platform keeps templates: vsphere, qemu)')
   .option('--requested-by <user>', 'who asks, and approves (default: the current user)')
+  .option('--dry-run', 'print what the check finds and each step it would take; change nothing')
   .addHelpText(
     'after',
     '\nJournaled, resumed and sealed like a promotion (action "rollback"). Refused when the line has no <base>-prev.\n\n' +
-      'Example:\n  goldsmith rollback ubuntu-24.04\n  goldsmith templates ubuntu-24.04',
+      'Example:\n  goldsmith rollback ubuntu-24.04 --dry-run\n  goldsmith rollback ubuntu-24.04\n  goldsmith templates ubuntu-24.04',
   )
-  .action(async (line: string, options: { requestedBy?: string }) => {
+  .action(async (line: string, options: { requestedBy?: string; dryRun?: boolean }) => {
     const { rollbackCommand } = await import('./commands/rollback.js');
     done(await rollbackCommand(config(), settings, line, options, process.stdout, process.stderr));
   });
 
 program
   .command('templates')
-  .description("List each vSphere line's templates (<base>, -prev, -build, rolled-back ones) with their creation times.")
-  .argument('[line]', 'one line key or alias (default: every vSphere line)')
+  .description("List each line's templates on its platform (<base>, -prev, -build, rolled-back ones) with their creation times.")
+  .argument('[line]', 'one line key or alias (default: every line whose platform keeps templates)')
   .option('--json', 'print JSON')
   .addHelpText(
     'after',
-    '\nCreation time is config.createDate, or config.modified where vCenter does not set it (vcsim).\n\nExample:\n  goldsmith templates ubuntu-24.04',
+    '\nvSphere: the reference is the managed object reference; creation time is config.createDate, or config.modified\n' +
+      'where vCenter does not set it (vcsim). QEMU: the reference is the image file\'s inode; creation time is its birth time.\n\n' +
+      'Example:\n  goldsmith templates ubuntu-24.04',
   )
   .action(async (line: string | undefined, options: { json?: boolean }) => {
     const { templatesCommand } = await import('./commands/templates.js');

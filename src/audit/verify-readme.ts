@@ -1,4 +1,5 @@
 import { README_FILE } from '../evidence/layout.js';
+import { imageSentence } from '../evidence/render-readme.js';
 import type { Run } from '../evidence/run-schema.js';
 import { quoteName } from './quote-name.js';
 import type { FileProblem } from './verify-sums.js';
@@ -22,5 +23,10 @@ export function verifyReadme(text: string, run: Run): FileProblem[] {
   if (path !== run.log.path) differences.push(`names the log ${quoteName(path!)} (run.json: ${quoteName(run.log.path)})`);
   if (sha256 !== run.log.sha256) differences.push(`states SHA-256 ${sha256} (run.json: ${run.log.sha256})`);
   if (Number(size) !== run.log.size) differences.push(`states ${size} bytes (run.json: ${run.log.size})`);
-  return differences.length === 0 ? [] : [{ file: README_FILE, message: `disagrees with run.json about the log: ${differences.join(', ')}` }];
+  const problems: FileProblem[] = differences.length === 0 ? [] : [{ file: README_FILE, message: `disagrees with run.json about the log: ${differences.join(', ')}` }];
+  // The image a QEMU build record names: the README must state it as run.json does.
+  if (run.kind === 'build' && run.image && !text.includes(imageSentence(run.image))) {
+    problems.push({ file: README_FILE, message: `does not state the image as run.json does (${run.image.file}, SHA-256 ${run.image.sha256})` });
+  }
+  return problems;
 }

@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import { join } from 'node:path';
 import type { HashedFile } from '../evidence/hash-file.js';
-import { PREV_FILE, README_FILE, RUN_FILE, SIGNATURE_FILE, SUMS_FILE, logFileOf, recordFilesOf } from '../evidence/layout.js';
+import { IMAGE_SUMS_FILE, PREV_FILE, README_FILE, RUN_FILE, SIGNATURE_FILE, SUMS_FILE, logFileOf, recordFilesOf } from '../evidence/layout.js';
 import type { Run } from '../evidence/run-schema.js';
 import { parsePrev, type PrevLink } from '../evidence/sums.js';
 import type { Finding } from './audit-types.js';
@@ -11,6 +11,7 @@ import { quoteName } from './quote-name.js';
 import { describeFsError, readSmallFile } from './read-small-file.js';
 import type { RecordFacts } from './record-facts.js';
 import { describeType, type ScannedRecord } from './scan-records.js';
+import { verifyImageSums } from './verify-image-sums.js';
 import { verifyReadme } from './verify-readme.js';
 import { verifyRunJson } from './verify-run-json.js';
 import { verifySignature } from './verify-signature.js';
@@ -23,6 +24,7 @@ const SMALL_FILE_LIMITS: Record<string, number> = {
   [RUN_FILE]: 1 << 20,
   [SUMS_FILE]: 64 << 10,
   [SIGNATURE_FILE]: 64 << 10,
+  [IMAGE_SUMS_FILE]: 64 << 10,
 };
 
 const sha256 = (bytes: Buffer): string => createHash('sha256').update(bytes).digest('hex');
@@ -46,7 +48,9 @@ export interface VerifyRecordContext {
 export async function verifyRecord(scanned: ScannedRecord, context: VerifyRecordContext): Promise<RecordFacts> {
   const findings: Finding[] = [];
   const add = ({ file, message }: FileProblem): void => void findings.push({ record: scanned.record, file, message, severity: 'error' });
-  const { hashed, all } = recordFilesOf(scanned.kind);
+  // A build record may also seal its image's checksum file (QEMU lane).
+  const image = scanned.kind === 'build' && scanned.entries.has(IMAGE_SUMS_FILE);
+  const { hashed, all } = recordFilesOf(scanned.kind, { image });
   const logName = logFileOf(scanned.kind);
 
   for (const [name, type] of scanned.entries) {
@@ -65,7 +69,7 @@ export async function verifyRecord(scanned: ScannedRecord, context: VerifyRecord
     logName && present.has(logName) ? context.pool.hash(join(scanned.dir, logName)).catch(unreadable) : undefined;
 
   const bytes = new Map<string, Buffer>();
-  for (const name of [PREV_FILE, README_FILE, RUN_FILE, SUMS_FILE, SIGNATURE_FILE]) {
+  for (const name of [PREV_FILE, README_FILE, RUN_FILE, SUMS_FILE, SIGNATURE_FILE, ...(image ? [IMAGE_SUMS_FILE] : [])]) {
     if (!present.has(name)) continue;
     const file = readSmallFile(join(scanned.dir, name), SMALL_FILE_LIMITS[name]!);
     if ('problem' in file) add({ file: name, message: file.problem });
@@ -87,6 +91,7 @@ export async function verifyRecord(scanned: ScannedRecord, context: VerifyRecord
   const sumsProblems = sums
     ? verifySums(sums.toString('utf8'), scanned.kind, digests, (name) =>
         name === logName && log && declaredLog !== undefined && declaredLog !== log.size ? `: ${log.size} bytes, run.json says ${declaredLog}` : '',
+        { image },
       )
     : [];
   sumsProblems.forEach(add);
@@ -100,6 +105,7 @@ export async function verifyRecord(scanned: ScannedRecord, context: VerifyRecord
   }
   const readme = bytes.get(README_FILE);
   if (readme && run) verifyReadme(readme.toString('utf8'), run).forEach(add);
+  if (run && !sumsProblems.some((problem) => problem.file === IMAGE_SUMS_FILE)) verifyImageSums(run, bytes.get(IMAGE_SUMS_FILE)).forEach(add);
   const signature = bytes.get(SIGNATURE_FILE);
   if (sums && signature) verifySignature({ sums, signature, run, allowed: context.allowed }).forEach(add);
 

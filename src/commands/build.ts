@@ -79,6 +79,6 @@ export async function buildCommand(config: LoadedConfig, settings: Settings, sel
 }
 
 function requestAll(store: JobStore, matrix: ReturnType<typeof loadMatrix>, selector: string, requester: { source: 'cli'; user: string }): RequestResult[] {
-  return selectLines(matrix, selector).map((entry) => store.request(entry.key, requester));
+  return selectLines(matrix, selector).map((entry) => store.request(entry.key, requester, entry));
 }
 

@@ -13,12 +13,11 @@ import type { JobStore } from '../pipeline/job-store.js';
 import { openJobStore } from '../pipeline/open-job-store.js';
 import { promoteLine } from '../pipeline/promotion/promote-line.js';
 import { rollbackLine } from '../pipeline/promotion/rollback-line.js';
-import { findInfraBinary } from '../pipeline/vsphere/find-infra-binary.js';
-import { Govc } from '../pipeline/vsphere/govc.js';
-import { listTemplates } from '../pipeline/vsphere/list-templates.js';
-import { readVsphereConnection } from '../pipeline/vsphere/read-vsphere-connection.js';
-import { seedTemplate } from '../pipeline/vsphere/seed-template.js';
-import { startVcsim, type Vcsim } from '../pipeline/vsphere/start-vcsim.js';
+import { listLineTemplates } from '../pipeline/stores/list-line-templates.js';
+import { findInfraBinary } from '../pipeline/stores/vsphere/find-infra-binary.js';
+import { readVsphereConnection } from '../pipeline/stores/vsphere/read-vsphere-connection.js';
+import { seedSimulatorTemplates } from '../pipeline/stores/vsphere/seed-simulator-templates.js';
+import { startVcsim, type Vcsim } from '../pipeline/stores/vsphere/start-vcsim.js';
 import { formatPromotionOutcome, printPromotionSteps } from './format-promotion.js';
 import { prepareDemo, seedTemplateOf, type DemoSetup } from './prepare-demo.js';
 import { formatTemplates } from './templates.js';
@@ -34,14 +33,10 @@ export interface DemoIo {
   stderr: NodeJS.WritableStream;
 }
 
-/** vcsim's default inventory: a VM to clone seeds from, and the cluster's resource pool. */
-const SEED_SOURCE = '/DC0/vm/DC0_C0_RP0_VM0';
-const SEED_POOL = '/DC0/host/DC0_C0/Resources';
-
 /** The environment the pipeline runs with: the user's, minus any vCenter of theirs, plus the simulator's endpoint and a random password. */
 function simulatorSettings(user: Settings, server: string): Settings {
   const password = randomBytes(18).toString('base64url');
-  return user.without((name) => name.startsWith('GOVC_') || name.startsWith('PKR_VAR_vsphere_') || name === 'GOLDSMITH_PROMOTION_PAUSE_AT').with({
+  return user.without((name) => name.startsWith('GOVC_') || name.startsWith('PKR_VAR_vsphere_')).with({
     GOVC_URL: `https://${server}/sdk`,
     GOVC_USERNAME: 'goldsmith',
     GOVC_PASSWORD: password,
@@ -71,13 +66,11 @@ export async function demoCommand(options: DemoOptions, userSettings: Settings, 
   let sim: Vcsim | undefined;
   let store: JobStore | undefined;
   let queue: BuildQueue | undefined;
-  let govc: Govc | undefined;
   let cleaning: Promise<void> | undefined;
   const cleanup = () =>
     (cleaning ??= (async () => {
       await queue?.stop({ cancelRunning: true }).catch(() => undefined);
       store?.close();
-      govc?.close();
       await sim?.stop();
     })());
   const onSignal = (signal: NodeJS.Signals) => {
@@ -102,14 +95,8 @@ export async function demoCommand(options: DemoOptions, userSettings: Settings, 
     const settings = simulatorSettings(userSettings, sim.server);
     const connection = readVsphereConnection(settings.govc(), config);
     say(`vcsim is up at ${sim.server} (pid ${sim.pid}); templates folder ${connection.folder}`);
-    govc = new Govc({ connection, binary: findInfraBinary('govc', settings.paths) });
-    for (const entry of matrix) {
-      const seed = seedTemplateOf(config, entry);
-      const folder = `/${connection.datacenter}/vm/${seed.slice(0, seed.lastIndexOf('/'))}`.replace(/\/$/, '');
-      const made = await seedTemplate(govc, { source: SEED_SOURCE, pool: SEED_POOL, folder, name: seed.slice(seed.lastIndexOf('/') + 1) });
-      say(`seed template ${folder}/${seed.slice(seed.lastIndexOf('/') + 1)}: ${made}`);
-    }
-    const before = await listTemplates({ config,  settings });
+    for (const seed of await seedSimulatorTemplates({ config, settings }, matrix.map((entry) => seedTemplateOf(config, entry)))) say(`seed template ${seed.path}: ${seed.made}`);
+    const before = await listLineTemplates({ config, settings });
     stdout.write(formatTemplates(before));
 
     store = openJobStore(config);
@@ -144,7 +131,7 @@ export async function demoCommand(options: DemoOptions, userSettings: Settings, 
     const rollback = await rollbackLine({ config, line: rolled.key, requestedBy: user, approvedBy: [user], signer, settings, onProgress: printPromotionSteps(stdout) });
     stdout.write(formatPromotionOutcome(rollback, shown(config.records)));
     written.push(rollback.record.record);
-    const after = await listTemplates({ config,  settings });
+    const after = await listLineTemplates({ config, settings });
     await queue.stop();
 
     say(`auditing ${shown(config.records)} against ${shown(setup.allowedSigners)}`);

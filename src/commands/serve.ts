@@ -18,10 +18,11 @@ import { jobStorePathOf, openJobStore } from '../pipeline/open-job-store.js';
 import { registerJobMetrics } from '../pipeline/register-job-metrics.js';
 import { startSchedule } from '../pipeline/run-schedule.js';
 import { ScheduleStore } from '../pipeline/schedule-store.js';
+import { TEMPLATE_PLATFORMS, templatePlatformOf } from '../pipeline/stores/registry.js';
+import { storeTemplateOperations } from '../pipeline/store-template-operations.js';
 import { unwiredTemplateOperations, type TemplateOperations } from '../pipeline/template-operations.js';
-import { vsphereTemplateOperations } from '../pipeline/vsphere-template-operations.js';
 import { createGitHubApp, type GitHubApp } from '../bot/github/create-github-app.js';
-import { vspherePromotionActions } from '../bot/github/vsphere-promotion-actions.js';
+import { storePromotionActions } from '../bot/github/store-promotion-actions.js';
 import { createGoldsmithServer } from '../server.js';
 import { checkServeConfig } from './check-serve-config.js';
 import { UsageError } from './usage-error.js';
@@ -35,7 +36,7 @@ export interface ServeOptions {
   drainSeconds?: string | number | undefined;
   /** The environment's settings (credentials included). */
   settings: Settings;
-  /** The template store and promotion; default: vSphere (src/pipeline/promotion) when the matrix has vSphere lines. */
+  /** The template stores and promotion; default: storeTemplateOperations, each line on its platform's store, when any line has one. */
   templates?: TemplateOperations;
   /** Where JSON logs go (default stdout). */
   logStream?: NodeJS.WritableStream;
@@ -74,7 +75,7 @@ function parseSeconds(value: string | number | undefined, fallback: number): num
   return seconds;
 }
 
-const hasVsphereLinesIn = (matrix: Matrix) => matrix.some((entry) => entry.platform === 'vsphere');
+const hasStoreLinesIn = (matrix: Matrix) => matrix.some((entry) => templatePlatformOf(entry.platform) !== undefined);
 
 /** After the drain: how long Packer may clean up after SIGINT before its process group is killed. */
 const PACKER_STOP_MS = 5_000;
@@ -107,7 +108,7 @@ export async function startServe(config: LoadedConfig, options: ServeOptions): P
   const logger = createServeLogger({ level: settings.logLevel(), secrets, stream: options.logStream });
   if (!config.slack.channel) logger.warn({ setting: 'slack.channel' }, 'slack.channel is not set: builds get no channel message; set it to a channel id (C…) in goldsmith.yaml');
 
-  if (hasVsphereLinesIn(matrix)) {
+  if (hasStoreLinesIn(matrix)) {
     // A promotion a killed serve left half-done is finished (or put back) before anything else touches the line.
     const { resumePromotions } = await import('../pipeline/promotion/resume-promotions.js');
     for (const resumed of await resumePromotions({ config, signer, settings })) {
@@ -118,7 +119,10 @@ export async function startServe(config: LoadedConfig, options: ServeOptions): P
   const scheduleStore = ScheduleStore.open(jobStorePathOf(config));
   const queue = new BuildQueue({ store, config, matrix, signer, settings, pollMs: tuning.pollMs, graceMs: tuning.graceMs });
   const baseTemplates =
-    options.templates ?? (hasVsphereLinesIn(matrix) ? vsphereTemplateOperations({ config, signer, settings }) : unwiredTemplateOperations('no line of packer/matrix.json has platform "vsphere"'));
+    options.templates ??
+    (hasStoreLinesIn(matrix)
+      ? storeTemplateOperations({ config, signer, settings, matrix })
+      : unwiredTemplateOperations(`no line of packer/matrix.json has a template store (platform ${Object.keys(TEMPLATE_PLATFORMS).map((name) => `"${name}"`).join(' or ')})`));
   let github: GitHubApp | undefined;
   const templates = { ...baseTemplates, promotionPullRequest: (jobId: number) => github?.promotionPullRequest(jobId) };
 
@@ -156,7 +160,7 @@ export async function startServe(config: LoadedConfig, options: ServeOptions): P
           config,
           matrix,
           signer,
-          promotion: vspherePromotionActions({ config, signer, settings }),
+          promotion: storePromotionActions({ config, signer, settings }),
           jobs: store,
           notifyBuildThread: (jobId, text) => slack.postInJobThread(jobId, text),
           secrets,

@@ -72,6 +72,16 @@ export const vsphereSchema = z
   })
   .strict();
 
+export const qemuSchema = z
+  .object({
+    /**
+     * The folder that keeps the QEMU lines' images: `<base>.qcow2`, `<base>-prev.qcow2`,
+     * `<base>-build.qcow2` (each with `.sha256` and `.images.yaml` beside it). Relative to the file.
+     */
+    image_dir: z.string().min(1, 'give the folder that keeps the QEMU images, for example "images"').default('images'),
+  })
+  .strict();
+
 /** goldsmith.yaml (or .json): everything but secrets. Paths are relative to the file. */
 export const configSchema = z
   .object({
@@ -113,6 +123,7 @@ export const configSchema = z
     /** Names of environment variables whose values must never reach a log or a record. */
     secret_env: z.array(envName).default([]),
     vsphere: vsphereSchema.default({ folder: 'Templates' }),
+    qemu: qemuSchema.default({ image_dir: 'images' }),
     slack: slackSchema.default({ permissions: { build: [], cancel: [], rollback: [] } }),
     github: githubSchema.default({ base_branch: 'main', approvals_required: 1, approver_teams: [], approve_on_review: false, logins: {} }),
   })

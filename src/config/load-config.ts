@@ -53,5 +53,6 @@ export function loadConfig(options: { file?: string | undefined; cwd: string; pa
     state_dir: at(config.state_dir),
     packer: { ...config.packer, matrix: at(config.packer.matrix), var_files: config.packer.var_files.map(at) },
     signing: { ...config.signing, key: signingKey },
+    qemu: { ...config.qemu, image_dir: at(config.qemu.image_dir) },
   };
 }

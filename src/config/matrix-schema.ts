@@ -23,8 +23,12 @@ const entryBaseSchema = z.object({
   enabled: z.boolean(),
   dist: z.string().min(1),
   version: z.string().min(1),
-  /** Where the template is built: vSphere (govc promotion), Proxmox, or local (null/qemu builders, no template store). */
-  platform: z.enum(['vsphere', 'proxmox', 'local']).default('vsphere'),
+  /**
+   * Where the template is built and kept: vSphere (govc promotion), Proxmox, QEMU (a qcow2 image
+   * built locally under TCG and kept in an image directory, see docs/qemu.md), or local (the null
+   * builder, no template store).
+   */
+  platform: z.enum(['vsphere', 'proxmox', 'qemu', 'local']).default('vsphere'),
   build_dir: packerPathSchema,
   /**
    * The line's var-file, relative to packer/. The repository ships it as `<config>.example`;
@@ -78,6 +82,20 @@ export const matrixSchema = z.array(matrixEntrySchema).superRefine((entries, ctx
         code: 'custom',
         path: [index, 'vmid'],
         message: 'give Proxmox lines a "vmid" (the VMID of <base_name>-build; see the scheme in docs/lines.md)',
+      });
+    }
+    if (entry.platform === 'qemu' && entry.os !== 'linux') {
+      ctx.addIssue({
+        code: 'custom',
+        path: [index, 'platform'],
+        message: 'the QEMU lane builds Linux images only; use "platform": "vsphere" or "proxmox" for Windows lines',
+      });
+    }
+    if (entry.platform === 'qemu' && entry.iso_datastore_path !== undefined) {
+      ctx.addIssue({
+        code: 'custom',
+        path: [index, 'iso_datastore_path'],
+        message: 'remove "iso_datastore_path": QEMU lines have no datastore (the base image is a var-file setting)',
       });
     }
     if (entry.platform !== 'proxmox' && entry.vmid !== undefined) {

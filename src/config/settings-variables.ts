@@ -20,7 +20,6 @@ export const SETTINGS_VARIABLES: readonly SettingsVariable[] = [
   { name: 'GOLDSMITH_GOVC', credential: false, purpose: 'the govc executable (default .infra/bin/govc, else PATH)' },
   { name: 'GOLDSMITH_VCSIM', credential: false, purpose: 'the vcsim executable, for the demo (default .infra/bin/vcsim, else PATH)' },
   { name: 'GOLDSMITH_GOVC_TIMEOUT', credential: false, purpose: 'seconds one govc command may take (default 60)' },
-  { name: 'GOLDSMITH_PROMOTION_PAUSE_AT', credential: false, purpose: 'test seam for the crash tests: promotion steps to pause at (never set in production)' },
   { name: 'PORT', credential: false, purpose: '`goldsmith serve` port when --port is not given (default 3000)' },
   { name: 'LOG_LEVEL', credential: false, purpose: "`goldsmith serve`'s JSON log level: fatal, error, warn, info (default), debug, trace, silent" },
   { name: 'SLACK_SIGNING_SECRET', credential: true, purpose: "the Slack app's signing secret: every request's signature is checked with it" },

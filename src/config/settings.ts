@@ -80,11 +80,6 @@ export class Settings {
     return parsed.data;
   }
 
-  /** The crash tests' pause points (GOLDSMITH_PROMOTION_PAUSE_AT); empty in normal use. */
-  get promotionPauseAt(): string[] {
-    return (this.env.GOLDSMITH_PROMOTION_PAUSE_AT ?? '').split(',').filter(Boolean);
-  }
-
   /** The Slack app's settings; throws naming the variable when one is missing or malformed. */
   slack(): SlackSettings {
     return readSlackSettings(this.env);

@@ -27,10 +27,21 @@ export function logFileOf(kind: RecordKind): string | undefined {
   return kind === 'build' ? 'packer.log' : kind === 'promotion' ? 'promote.log' : undefined;
 }
 
-/** Every file a record of `kind` holds, in the order SHA256SUMS lists them, then SHA256SUMS and its signature. */
-export function recordFilesOf(kind: RecordKind): { hashed: string[]; all: string[] } {
+/**
+ * A build record's copy of Packer's checksum file for the image it built
+ * (QEMU lane), present when run.json has `image.checksum_file`: SHA256SUMS
+ * covers it, and `sha256sum -c image.sha256` beside the image checks it.
+ */
+export const IMAGE_SUMS_FILE = 'image.sha256';
+
+/**
+ * Every file a record of `kind` holds, in the order SHA256SUMS lists them,
+ * then SHA256SUMS and its signature. `image`: a build record that seals its
+ * image's checksum file (IMAGE_SUMS_FILE).
+ */
+export function recordFilesOf(kind: RecordKind, options: { image?: boolean } = {}): { hashed: string[]; all: string[] } {
   const log = logFileOf(kind);
-  const hashed = [PREV_FILE, README_FILE, ...(log ? [log] : []), RUN_FILE].sort();
+  const hashed = [PREV_FILE, README_FILE, ...(log ? [log] : []), RUN_FILE, ...(kind === 'build' && options.image ? [IMAGE_SUMS_FILE] : [])].sort();
   return { hashed, all: [...hashed, SUMS_FILE, SIGNATURE_FILE] };
 }
 

@@ -1,5 +1,5 @@
 import { GENESIS, PREV_FILE, SIGNATURE_FILE, SUMS_FILE } from './layout.js';
-import type { Run, Target } from './run-schema.js';
+import type { RecordedImageFacts, Run, Target } from './run-schema.js';
 
 function describeTarget(target: Target): string {
   switch (target.platform) {
@@ -7,9 +7,41 @@ function describeTarget(target: Target): string {
       return `vSphere template \`${target.template_name}\`${target.folder ? ` in \`${target.folder}\`` : ''}${target.vcenter ? ` on ${target.vcenter}` : ''}${target.datacenter ? ` (datacenter ${target.datacenter})` : ''}`;
     case 'proxmox':
       return `Proxmox template \`${target.template_name}\`${target.vmid ? ` (VMID ${target.vmid})` : ''}${target.node ? ` on node ${target.node}` : ''}`;
+    case 'qemu':
+      return `QEMU image \`${target.template_name}\`${target.image_directory ? ` in \`${target.image_directory}\`` : ''}`;
     case 'local':
       return target.template_name ? `local artifact \`${target.template_name}\`` : 'a local artifact';
   }
+}
+
+/** The image sentence: "The image `x.qcow2` (qcow2, … bytes, virtual size … bytes) has SHA-256 `…`." verify-readme.ts reads it back. */
+export function imageSentence(image: RecordedImageFacts): string {
+  return (
+    `The image \`${image.file}\` (${image.format}, ${image.size} bytes, virtual size ${image.virtual_size} bytes) has SHA-256 \`${image.sha256}\`.` +
+    (image.checksum_file ? ` Packer's checksum file for it is sealed here as \`${image.checksum_file}\`; check an image file with \`sha256sum -c ${image.checksum_file}\` beside it, or \`goldsmith audit --artifact FILE\`.` : '')
+  );
+}
+
+/** The image and its checklist, for build records that have them (QEMU lane). */
+function imageSection(run: Run): string[] {
+  if (run.kind !== 'build' || (!run.image && !run.checks)) return [];
+  const checks = run.checks ?? [];
+  const failed = checks.filter((check) => check.result === 'fail').length;
+  return [
+    '## Image',
+    '',
+    ...(run.image ? [imageSentence(run.image), ''] : []),
+    ...(checks.length > 0
+      ? [
+          `The image checklist ran ${checks.length} checks before this record was sealed; ${failed === 0 ? 'all passed' : `${failed} failed`}.`,
+          '',
+          '| check | result | detail |',
+          '|---|---|---|',
+          ...checks.map((check) => `| ${check.name} | ${check.result} | ${check.detail.replace(/\|/g, '\\|').replace(/\n/g, ' ')} |`),
+          '',
+        ]
+      : []),
+  ];
 }
 
 function table(rows: Array<[string, string | number | null | undefined]>): string {
@@ -77,6 +109,7 @@ export function renderRecordReadme(run: Run, prevIsGenesis: boolean): string {
     table([['Record', run.record], ['Sequence number', run.seq], ['Kind', run.kind], ...rows, ['Signed by', `${run.signer.identity} (${run.signer.fingerprint})`], ['goldsmith', run.goldsmith_version]]),
     '',
     ...(log ? ['## Log', '', `\`${log.path}\` has SHA-256 \`${log.sha256}\` and is ${log.size} bytes long.`, ''] : []),
+    ...imageSection(run),
     '## Verify this record',
     '',
     'From this folder, with standard tools only:',

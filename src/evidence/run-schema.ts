@@ -31,8 +31,35 @@ export const targetSchema = z.discriminatedUnion('platform', [
     vmid: z.number().int().positive().nullable(),
     template_name: z.string().min(1),
   }),
+  z.object({
+    platform: z.literal('qemu'),
+    /** The image directory the store keeps `<base>.qcow2`, `<base>-prev.qcow2` and `<base>-build.qcow2` in. */
+    image_directory: z.string().nullable(),
+    template_name: z.string().min(1),
+  }),
   z.object({ platform: z.literal('local'), template_name: z.string().nullable() }),
 ]);
+
+/** One item of an image checklist (QEMU lane, docs/qemu.md): what was checked, and what was found. */
+export const imageCheckSchema = z.object({
+  name: z.string().regex(/^[a-z0-9][a-z0-9-]*$/, 'expected a lower-case check name such as no-password-hashes'),
+  result: z.enum(['pass', 'fail']),
+  detail: z.string(),
+});
+
+/**
+ * The image a build made (QEMU lane): its file name, SHA-256, size in bytes,
+ * format and virtual (disk) size in bytes. `checksum_file` names the copy of
+ * Packer's checksum file sealed in the record (covered by SHA256SUMS).
+ */
+export const imageSchema = z.object({
+  file: z.string().min(1),
+  sha256,
+  size: z.number().int().nonnegative(),
+  format: z.string().min(1),
+  virtual_size: z.number().int().nonnegative(),
+  checksum_file: z.string().min(1).optional(),
+});
 
 const logSchema = z.object({ path: z.string().min(1), sha256, size: z.number().int().nonnegative() });
 
@@ -78,6 +105,10 @@ export const buildRunSchema = commonSchema.extend({
     builder_type: z.string().nullable(),
   }),
   log: logSchema,
+  /** The image checklist's results (QEMU lane); absent on other platforms and on older records. */
+  checks: z.array(imageCheckSchema).optional(),
+  /** The image built (QEMU lane); absent on other platforms and on older records. */
+  image: imageSchema.optional(),
 });
 
 export const promotionStepSchema = z.object({
@@ -114,6 +145,8 @@ export type PromotionRun = z.infer<typeof promotionRunSchema>;
 export type Requester = z.infer<typeof requesterSchema>;
 export type Target = z.infer<typeof targetSchema>;
 export type PromotionStep = z.infer<typeof promotionStepSchema>;
+export type ImageCheckResult = z.infer<typeof imageCheckSchema>;
+export type RecordedImageFacts = z.infer<typeof imageSchema>;
 
 /** The fields of run.json the writer fills itself. */
 type WriterOwned = 'schema' | 'seq' | 'record' | 'ts' | 'written_at' | 'goldsmith_version' | 'signer' | 'log';

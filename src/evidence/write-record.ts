@@ -4,6 +4,7 @@ import { hostname, userInfo } from 'node:os';
 import { join, posix, resolve } from 'node:path';
 import { copyFileHashed } from './hash-file.js';
 import {
+  IMAGE_SUMS_FILE,
   KIND_FOLDERS,
   LINE_PATTERN,
   logFileOf,
@@ -40,7 +41,17 @@ export interface RecordSigner {
 }
 
 export type RecordContent =
-  | { kind: 'build'; details: BuildDetails; log: string }
+  | {
+      kind: 'build';
+      details: BuildDetails;
+      log: string;
+      /**
+       * Packer's checksum file for the image the build made (QEMU lane), sealed
+       * as IMAGE_SUMS_FILE: it must list `details.image.sha256`, and run.json's
+       * `image.checksum_file` is set to name it.
+       */
+      imageSums?: string | undefined;
+    }
   | { kind: 'promotion'; details: PromotionDetails; log: string };
 
 export interface WriteRecordOptions {
@@ -128,6 +139,8 @@ interface Draft {
   /** The temporary folder, already holding the log when there is one. */
   temporary: string;
   log: { name: string; sha256: string; size: number } | undefined;
+  /** Further small files the record seals (the image's checksum file), by name. */
+  extra: Record<string, string>;
   runOf: (common: Pick<Run, 'schema' | 'seq' | 'record' | 'ts' | 'written_at' | 'goldsmith_version' | 'signer'>) => Run;
 }
 
@@ -154,6 +167,7 @@ function commitDraft(root: string, draft: Draft, signer: RecordSigner, secrets: 
     [RUN_FILE]: `${JSON.stringify(run, null, 2)}\n`,
     [README_FILE]: renderRecordReadme(run, tip.prev.genesis),
     [PREV_FILE]: formatPrev(tip.prev),
+    ...draft.extra,
   };
   const digests: Record<string, string> = draft.log ? { [draft.log.name]: draft.log.sha256 } : {};
   for (const [name, text] of Object.entries(texts)) {
@@ -161,7 +175,7 @@ function commitDraft(root: string, draft: Draft, signer: RecordSigner, secrets: 
     writeFileOnce(join(draft.temporary, name), text);
     digests[name] = sha256(text);
   }
-  const sums = formatSums(recordFilesOf(draft.kind).hashed.map((name) => ({ sha256: digests[name]!, name })));
+  const sums = formatSums(recordFilesOf(draft.kind, { image: IMAGE_SUMS_FILE in draft.extra }).hashed.map((name) => ({ sha256: digests[name]!, name })));
   writeFileOnce(join(draft.temporary, SUMS_FILE), sums);
   writeFileOnce(join(draft.temporary, SIGNATURE_FILE), signSshsig(Buffer.from(sums, 'utf8'), signer.key));
   fsyncDirectory(draft.temporary);
@@ -173,6 +187,25 @@ function commitDraft(root: string, draft: Draft, signer: RecordSigner, secrets: 
   fsyncDirectory(parent);
   movePointers(root, pending);
   return { record, path: join(root, record), seq: tip.seq, ts, sumsSha256: pending.sumsSha256, log: draft.log };
+}
+
+/**
+ * The image checksum file a build record seals, checked against the image
+ * run.json names; undefined when the build has none.
+ */
+function sealedImageSums(details: BuildDetails, path: string | undefined): { text: string; facts: NonNullable<BuildDetails['image']> } | undefined {
+  if (path === undefined) {
+    if (details.image?.checksum_file !== undefined) throw new Error(`internal: run.json's image.checksum_file is set, but no checksum file was given to seal`);
+    return undefined;
+  }
+  if (!details.image) throw new Error(`refusing to seal ${path}: the build details name no image for it to describe`);
+  const text = readFileSync(path, 'utf8');
+  if (text.length > 64 << 10) throw new Error(`refusing to seal ${path}: ${text.length} bytes is not a checksum file`);
+  const listed = [...text.matchAll(/^([0-9a-f]{64})\s+\*?(.+?)\s*$/gim)].map((match) => match[1]!.toLowerCase());
+  if (!listed.includes(details.image.sha256)) {
+    throw new Error(`refusing to seal ${path}: it lists ${listed.join(', ') || 'no SHA-256'}, but the image ${details.image.file} hashes to ${details.image.sha256}; rebuild`);
+  }
+  return { text, facts: { ...details.image, checksum_file: IMAGE_SUMS_FILE } };
 }
 
 function makeTemporary(root: string, kind: RecordKind, line: string | null): string {
@@ -189,6 +222,7 @@ function initDraft(root: string): Draft {
     line: null,
     temporary: makeTemporary(root, 'init', null),
     log: undefined,
+    extra: {},
     runOf: (common) => ({ ...common, kind: 'init', initialised_by: `${userInfo().username}@${hostname()}` }),
   };
 }
@@ -227,14 +261,16 @@ export async function writeRecord(options: WriteRecordOptions): Promise<WrittenR
     }
     const log = { name: logName, sha256: copied.sha256, size: copied.size };
     const logField = { path: logName, sha256: copied.sha256, size: copied.size };
+    const image = content.kind === 'build' ? sealedImageSums(content.details, content.imageSums) : undefined;
     const draft: Draft = {
       kind: content.kind,
       line,
       temporary,
       log,
+      extra: image ? { [IMAGE_SUMS_FILE]: image.text } : {},
       runOf: (common) =>
         content.kind === 'build'
-          ? { ...common, kind: 'build', ...content.details, log: logField }
+          ? { ...common, kind: 'build', ...content.details, ...(image ? { image: image.facts } : {}), log: logField }
           : { ...common, kind: 'promotion', ...content.details, log: logField },
     };
     return withRecordLock(root, () => {

@@ -7,7 +7,7 @@ import type { RecordSigner } from '../evidence/write-record.js';
 import type { BuildHooks } from './build-hooks.js';
 import type { JobStore } from './job-store.js';
 import type { Job, RequestResult } from './job-types.js';
-import { vsphereBuildHooks } from './promotion/vsphere-build-hooks.js';
+import { lineBuildHooks } from './promotion/line-build-hooks.js';
 import { runJob } from './run-job.js';
 import { stopLeftoverPacker } from './stop-leftover-packer.js';
 import type { Settings } from '../config/settings.js';
@@ -23,9 +23,10 @@ export interface BuildQueueOptions {
   /** How often to look for queued work and cancel requests from other processes (default 1 s). */
   pollMs?: number;
   /**
-   * Work around each build on its target platform. Default: vsphereBuildHooks
-   * (vSphere lines clear a stale `<base>-build` and coordinate with
-   * promotions; other lines pass through).
+   * Work around each build on its target platform. Default: lineBuildHooks,
+   * which takes each line's from its platform's template store in the store
+   * registry (clear a stale `<base>-build`, put the image where the store
+   * keeps it); lines without a store (`local`) pass through.
    */
   hooks?: BuildHooks;
 }
@@ -56,7 +57,7 @@ export class BuildQueue extends EventEmitter<BuildQueueEvents> {
 
   constructor(private readonly options: BuildQueueOptions) {
     super();
-    this.hooks = options.hooks ?? vsphereBuildHooks({ config: options.config, settings: options.settings });
+    this.hooks = options.hooks ?? lineBuildHooks({ config: options.config, settings: options.settings });
   }
 
   /**
@@ -78,10 +79,11 @@ export class BuildQueue extends EventEmitter<BuildQueueEvents> {
 
   /**
    * Queues a build of each line `selector` names (a key, an alias, or `all`);
-   * throws for an unknown name, with the closest keys.
+   * throws for an unknown name, with the closest keys. Each job carries its
+   * matrix entry as read now, to its record.
    */
   request(selector: string, requester: Requester): RequestResult[] {
-    const results = selectLines(this.options.matrix, selector).map((entry) => this.options.store.request(entry.key, requester));
+    const results = selectLines(this.options.matrix, selector).map((entry) => this.options.store.request(entry.key, requester, entry));
     for (const result of results) if (result.ok) this.emit('update', result.job, undefined);
     // A refused request queued nothing: no need to look for work (a write transaction) on its account.
     if (results.some((result) => result.ok)) this.pump();
@@ -140,7 +142,8 @@ export class BuildQueue extends EventEmitter<BuildQueueEvents> {
     const { store, config, matrix } = this.options;
     for (let job = store.claimNext(config.max_parallel); job; job = store.claimNext(config.max_parallel)) {
       const claimed = job;
-      const entry = matrix.find((candidate) => candidate.key === claimed.line);
+      // The entry queued with the job; jobs queued before entries were stored fall back to the matrix.
+      const entry = claimed.entry ?? matrix.find((candidate) => candidate.key === claimed.line);
       const controller = new AbortController();
       const killer = new AbortController();
       this.emit('update', claimed, undefined);

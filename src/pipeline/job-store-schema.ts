@@ -1,6 +1,11 @@
 import type { Migration } from './apply-migrations.js';
+import { LINE_LOCKS_SQL } from './line-locks.js';
 
-/** The job store's migrations. Append only: never edit one that has shipped. */
+/**
+ * The job store's migrations. Append only: never edit one that has shipped.
+ * Every store sharing the job store's file applies these first, so the line
+ * lock's table is there whichever opens the file first.
+ */
 export const JOB_STORE_MIGRATIONS: readonly Migration[] = [
   {
     id: 'jobs-1',
@@ -47,5 +52,15 @@ export const JOB_STORE_MIGRATIONS: readonly Migration[] = [
     id: 'jobs-2-packer-process-group',
     sql: `ALTER TABLE jobs ADD COLUMN packer_pgid INTEGER;
    ALTER TABLE jobs ADD COLUMN packer_binary TEXT;`,
+  },
+  {
+    // The matrix entry as it was when the job was queued: the build and its record never look the line up again.
+    id: 'jobs-3-entry',
+    sql: 'ALTER TABLE jobs ADD COLUMN entry TEXT;',
+  },
+  {
+    // One lock per line for builds, promotions, rollbacks and approvals (src/pipeline/line-locks.ts).
+    id: 'jobs-4-line-locks',
+    sql: LINE_LOCKS_SQL,
   },
 ];

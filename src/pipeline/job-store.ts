@@ -1,36 +1,15 @@
 import Database from 'better-sqlite3';
 import { hostname } from 'node:os';
+import type { MatrixEntry } from '../config/matrix-schema.js';
 import type { Requester } from '../evidence/run-schema.js';
 import { openDatabase } from './apply-migrations.js';
 import { cachePreparedStatements } from './cache-prepared-statements.js';
 import { describeBusyLine } from './describe-busy-line.js';
 import { JOB_STORE_MIGRATIONS } from './job-store-schema.js';
+import { buildReleaseOf, toJob, type JobRow } from './job-row.js';
 import type { Job, JobEvent, JobState, RequestResult } from './job-types.js';
+import { describeLineLock, LineLocks } from './line-locks.js';
 import { isProcessAlive } from '../evidence/is-process-alive.js';
-
-interface JobRow {
-  id: number;
-  line: string;
-  requester_source: Requester['source'];
-  requester_user: string;
-  state: JobState;
-  stage: string | null;
-  reason: string | null;
-  created_at: string;
-  started_at: string | null;
-  finished_at: string | null;
-  exit_code: number | null;
-  log_path: string | null;
-  record_path: string | null;
-  log_sha256: string | null;
-  artifact_id: string | null;
-  tail: string | null;
-  cancel_requested: number;
-  owner_pid: number | null;
-  owner_host: string | null;
-  packer_pgid: number | null;
-  packer_binary: string | null;
-}
 
 /** A Packer process group a dead goldsmith process left behind. */
 export interface LeftoverProcessGroup {
@@ -39,28 +18,6 @@ export interface LeftoverProcessGroup {
   /** The Packer executable that was started, to tell the group from a reused process id. */
   binary: string | null;
 }
-
-const toJob = (row: JobRow): Job => ({
-  id: row.id,
-  line: row.line,
-  requester: { source: row.requester_source, user: row.requester_user },
-  state: row.state,
-  stage: row.stage,
-  reason: row.reason,
-  createdAt: row.created_at,
-  startedAt: row.started_at,
-  finishedAt: row.finished_at,
-  exitCode: row.exit_code,
-  logPath: row.log_path,
-  recordPath: row.record_path,
-  logSha256: row.log_sha256,
-  artifactId: row.artifact_id,
-  tail: row.tail,
-  cancelRequested: row.cancel_requested === 1,
-  ownerPid: row.owner_pid,
-  ownerHost: row.owner_host,
-  packerPgid: row.packer_pgid,
-});
 
 const now = () => new Date().toISOString();
 
@@ -77,16 +34,21 @@ export interface JobEnding {
 
 /**
  * The job store: one SQLite file (WAL, busy timeout) shared by every goldsmith
- * process on the machine. Every decision that must hold across processes (one
- * job per line, at most max_parallel running) is taken inside an IMMEDIATE
- * transaction, so two processes can never both win.
+ * process on the machine. Every decision that must hold across processes (the
+ * line lock, at most max_parallel running) is taken inside an IMMEDIATE
+ * transaction, so two processes can never both win. A build holds its line's
+ * lock from the moment it is queued until it ends.
  *
  * @example
  * const store = JobStore.open('.goldsmith/jobs.sqlite');
  * const result = store.request('ubuntu-24.04', { source: 'cli', user: 'alice' });
  */
 export class JobStore {
-  private constructor(private readonly db: Database.Database) {}
+  private readonly locks: LineLocks;
+
+  private constructor(private readonly db: Database.Database) {
+    this.locks = new LineLocks(db);
+  }
 
   static open(path: string): JobStore {
     const db = openDatabase(path, Database, JOB_STORE_MIGRATIONS);
@@ -137,23 +99,37 @@ export class JobStore {
   }
 
   /**
-   * Queues a build of `line`, unless the line already has a queued or running
-   * job: then the answer names who holds it, since when, and the job.
+   * Queues a build of `line`, taking the line's lock, unless the line is
+   * held: by a queued or running job, a promotion, a rollback or an approval.
+   * Then the answer says who holds it, since when, why, and how to release
+   * it. `entry` (the matrix entry as read now) travels with the job: the
+   * build and its record never look the line up again.
    */
-  request(line: string, requester: Requester): RequestResult {
+  request(line: string, requester: Requester, entry?: MatrixEntry): RequestResult {
     return this.db
       .transaction((): RequestResult => {
         const holder = this.db.prepare<[string], JobRow>("SELECT * FROM jobs WHERE line = ? AND state IN ('queued', 'running') ORDER BY id LIMIT 1").get(line);
-        if (holder) {
-          const job = toJob(holder);
-          const message = describeBusyLine(job);
+        const lock = this.locks.holder(line);
+        if (holder || lock) {
+          const job = holder ? toJob(holder) : undefined;
+          const message = job ? `${describeBusyLine(job)}; to release it: ${buildReleaseOf(job.id)}` : describeLineLock(lock!);
           this.addEvent(null, 'refused', `build ${line} for ${requester.source}:${requester.user}: ${message}`);
           return { ok: false, holder: job, message };
         }
         const { lastInsertRowid } = this.db
-          .prepare("INSERT INTO jobs (line, requester_source, requester_user, state, created_at) VALUES (?, ?, ?, 'queued', ?)")
-          .run(line, requester.source, requester.user, now());
+          .prepare("INSERT INTO jobs (line, requester_source, requester_user, state, created_at, entry) VALUES (?, ?, ?, 'queued', ?, ?)")
+          .run(line, requester.source, requester.user, now(), entry ? JSON.stringify(entry) : null);
         const id = Number(lastInsertRowid);
+        this.locks.take({
+          line,
+          kind: 'build',
+          token: `job:${id}`,
+          holder: `${requester.source}:${requester.user}`,
+          reason: `build job ${id}`,
+          release: buildReleaseOf(id),
+          heldPastExit: true,
+          jobId: id,
+        });
         this.addEvent(id, 'queued', `requested by ${requester.source}:${requester.user}`);
         return { ok: true, job: this.row(id)! };
       })
@@ -207,14 +183,23 @@ export class JobStore {
     this.db.prepare('UPDATE jobs SET log_path = ? WHERE id = ?').run(logPath, id);
   }
 
+  /** Ends a job and releases its line. */
   finish(id: number, ending: JobEnding): Job {
-    this.db
-      .prepare(
-        'UPDATE jobs SET state = ?, reason = ?, finished_at = ?, exit_code = ?, record_path = ?, log_sha256 = ?, artifact_id = ?, tail = ? WHERE id = ?',
-      )
-      .run(ending.state, ending.reason, now(), ending.exitCode ?? null, ending.recordPath ?? null, ending.logSha256 ?? null, ending.artifactId ?? null, ending.tail ?? null, id);
-    this.addEvent(id, ending.state, ending.reason ?? '');
+    this.db.transaction(() => {
+      this.db
+        .prepare(
+          'UPDATE jobs SET state = ?, reason = ?, finished_at = ?, exit_code = ?, record_path = ?, log_sha256 = ?, artifact_id = ?, tail = ? WHERE id = ?',
+        )
+        .run(ending.state, ending.reason, now(), ending.exitCode ?? null, ending.recordPath ?? null, ending.logSha256 ?? null, ending.artifactId ?? null, ending.tail ?? null, id);
+      this.releaseLine(id);
+      this.addEvent(id, ending.state, ending.reason ?? '');
+    })();
     return this.row(id)!;
+  }
+
+  private releaseLine(id: number): void {
+    const job = this.row(id);
+    if (job) this.locks.release(job.line, `job:${id}`);
   }
 
   /**
@@ -228,6 +213,7 @@ export class JobStore {
         if (!job) return { ok: false as const, message: `there is no job ${id}; "goldsmith jobs" lists them` };
         if (job.state === 'queued') {
           this.db.prepare("UPDATE jobs SET state = 'cancelled', reason = ?, finished_at = ? WHERE id = ?").run(`cancelled by ${by.user} before it started`, now(), id);
+          this.releaseLine(id);
           this.addEvent(id, 'cancelled', `by ${by.source}:${by.user}`);
         } else if (job.state === 'running') {
           this.db.prepare('UPDATE jobs SET cancel_requested = 1 WHERE id = ?').run(id);
@@ -254,6 +240,7 @@ export class JobStore {
             `goldsmith process ${row.owner_pid} stopped while the job was running${row.stage ? ` (stage: ${row.stage})` : ''}; no record was sealed. ` +
             `${stoppedGroups.get(row.id) ?? ''}Its log is kept at ${row.log_path ?? '(none yet)'}; a VM named for the build may remain on the target: check "goldsmith templates ${row.line}"`;
           this.db.prepare("UPDATE jobs SET state = 'interrupted', reason = ?, finished_at = ? WHERE id = ?").run(reason, now(), row.id);
+          this.releaseLine(row.id);
           this.addEvent(row.id, 'interrupted', reason);
         }
         return orphans.map((row) => this.row(row.id)!);

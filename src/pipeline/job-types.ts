@@ -1,3 +1,4 @@
+import type { MatrixEntry } from '../config/matrix-schema.js';
 import type { Requester } from '../evidence/run-schema.js';
 
 export const JOB_STATES = ['queued', 'running', 'succeeded', 'failed', 'cancelled', 'interrupted'] as const;
@@ -31,6 +32,8 @@ export interface Job {
   ownerHost: string | null;
   /** The process group Packer runs in while it runs (its leader's pid); kept when goldsmith died under it. */
   packerPgid: number | null;
+  /** The matrix entry as it was when the job was queued (null for jobs queued before goldsmith stored it). */
+  entry: MatrixEntry | null;
 }
 
 export interface JobEvent {
@@ -41,5 +44,9 @@ export interface JobEvent {
   detail: string;
 }
 
-/** The answer to a build request: a queued job, or why not. */
-export type RequestResult = { ok: true; job: Job } | { ok: false; holder: Job; message: string };
+/**
+ * The answer to a build request: a queued job, or why not. `holder` is the
+ * job that holds the line, when a job does (a promotion may hold it too);
+ * `message` says who, since when, why, and how to release it.
+ */
+export type RequestResult = { ok: true; job: Job } | { ok: false; holder: Job | undefined; message: string };

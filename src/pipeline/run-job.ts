@@ -26,7 +26,7 @@ export interface RunJobContext {
   onWarning?: (message: string, error: Error) => void;
   /** Called whenever the job's stage or last line changes. */
   onProgress: (job: Job, lastLine: string | undefined) => void;
-  /** The target platform's work around the build (vSphere: clear a stale `<base>-build`); none when omitted. */
+  /** The target platform's work around the build (clear a stale `<base>-build`, move the image into the store); none when omitted. */
   hooks?: BuildHooks | undefined;
 }
 
@@ -57,7 +57,9 @@ function endingOf(result: RunPackerResult, entry: MatrixEntry): JobEnding | unde
 
 /**
  * Runs one claimed job to its end: the platform's before-build hook, Packer
- * for the line, then, on success only, the sealed build record. The
+ * for the line (with the platform's extra environment), the platform's
+ * after-Packer step (which may fail the build), then, on success only, the
+ * sealed build record, filled from the job's own matrix entry. The
  * after-build hook runs before the job is marked finished, so whoever sees
  * the job end also sees the hook's bookkeeping (a promotion right after a
  * build must not find the line still "building"). Never throws: every
@@ -102,7 +104,7 @@ async function runJobSteps(job: Job, context: RunJobContext): Promise<{ ending: 
       buildDir: join(packerDir, entry.build_dir),
       varFiles: [...varFiles.shared, lineVarFile],
       only: entry.only,
-      env: packerEnvOf(context.settings, config, { PKR_VAR_manifest_path: manifestPath }),
+      env: packerEnvOf(context.settings, config, { ...context.hooks?.packerEnv?.(job, entry, jobDir), PKR_VAR_manifest_path: manifestPath }),
       logPath,
       secrets: context.settings.credentials(config.secret_env, config.baseDir).map((credential) => credential.value),
       timeoutMs: entry.timeout_minutes * 60_000,
@@ -123,11 +125,22 @@ async function runJobSteps(job: Job, context: RunJobContext): Promise<{ ending: 
     if (!context.signer) {
       return end({ state: 'failed', reason: 'the build succeeded but no record could be sealed: no signing key (set GOLDSMITH_SIGNING_KEY or signing.key)', exitCode: 0 });
     }
+    // The platform's step after Packer (the image into the store, its checks) may still fail the build: then no record.
+    if (context.hooks?.afterPacker) {
+      // The image checklist boots the image: minutes the user should see named.
+      store.setStage(job.id, 'checking the image');
+      progress();
+    }
+    const after = (await context.hooks?.afterPacker?.(job, entry, jobDir)) ?? { ok: true as const };
+    if (!after.ok) return end({ state: 'failed', reason: after.reason, exitCode: 0, tail: result.tail.join('\n') });
     store.setStage(job.id, 'sealing record');
     progress();
     const sealed = await sealBuild({
       config,
       line: entry.key,
+      entry,
+      facts: after.facts,
+      imageSums: after.imageSums,
       log: logPath,
       manifest: existsSync(manifestPath) ? manifestPath : undefined,
       requestedBy: job.requester,

@@ -1,5 +1,5 @@
 import { existsSync } from 'node:fs';
-import { dirname, join } from 'node:path';
+import { dirname } from 'node:path';
 import type { LoadedConfig } from '../config/load-config.js';
 import { loadMatrix } from '../config/load-matrix.js';
 import type { MatrixEntry } from '../config/matrix-schema.js';
@@ -11,12 +11,24 @@ import { describeTemplate } from './describe-template.js';
 import type { PackerOutcomeResult } from './packer-outcome.js';
 import { readPackerManifest } from './read-packer-manifest.js';
 import { readPackerOutcome } from './read-packer-outcome.js';
+import { templatePlatformOf } from './stores/registry.js';
+import { templateNamesOf } from './stores/template-names.js';
 import type { Settings } from '../config/settings.js';
 
 export interface SealBuildOptions {
   config: LoadedConfig;
   /** A matrix key or alias; any valid line key when no matrix is configured. */
   line: string;
+  /**
+   * The line's matrix entry as the job was queued with it. When given, the
+   * matrix is not read again: a matrix edited mid-build cannot change the
+   * record. `goldsmith seal` (no job) leaves it out and the line is looked up.
+   */
+  entry?: MatrixEntry | undefined;
+  /** Facts the platform's after-Packer step found (the image, its checks), merged into run.json's build details. */
+  facts?: Partial<BuildDetails> | undefined;
+  /** The image's sha256sum-format file (a store's `<base>-build.sha256`), sealed as image.sha256. */
+  imageSums?: string | undefined;
   /** The finished build's log (machine-readable output and/or PACKER_LOG). */
   log: string;
   manifest?: string | undefined;
@@ -33,10 +45,13 @@ function iso(date: Date | undefined): string | null {
   return date ? date.toISOString().replace(/\.\d{3}Z$/, 'Z') : null;
 }
 
+/** run.json's target: the store's own description of `<base>-build` for platforms with a store. */
 function targetOf(entry: MatrixEntry | undefined, config: LoadedConfig, artifactId: string | null): Target {
-  if (!entry || entry.platform === 'local') return { platform: 'local', template_name: artifactId };
+  if (!entry) return { platform: 'local', template_name: artifactId };
+  const store = templatePlatformOf(entry.platform);
+  if (store) return store.target(config, templateNamesOf(entry.base_name).build);
   if (entry.platform === 'proxmox') return { platform: 'proxmox', node: null, vmid: null, template_name: `${entry.base_name}-build` };
-  return { platform: 'vsphere', vcenter: null, datacenter: config.vsphere.datacenter ?? null, folder: config.vsphere.folder, template_name: `${entry.base_name}-build` };
+  return { platform: 'local', template_name: artifactId };
 }
 
 /** The matrix entry for `line`, or undefined when no matrix is configured. */
@@ -48,8 +63,9 @@ export function findMatrixEntry(config: LoadedConfig, line: string): MatrixEntry
 
 /**
  * Seals the build record of a finished, successful Packer build: checks the
- * log shows success, fills run.json from the matrix, the template folder and
- * the manifest, and writes the record with every configured secret refused.
+ * log shows success, fills run.json from the line's matrix entry (the job's
+ * own, when given), the template folder, the manifest and the platform's
+ * facts, and writes the record with every configured secret refused.
  *
  * @example
  * await sealBuild({ config, line: 'win2025', log: 'packer.log', manifest: 'manifest.json',
@@ -59,7 +75,7 @@ export async function sealBuild(options: SealBuildOptions): Promise<WrittenRecor
   const { config } = options;
   const outcome = options.outcome ?? (await readPackerOutcome(options.log));
   if (!outcome.succeeded) throw new Error(`refusing to seal ${options.log}: ${outcome.reason}`);
-  const entry = findMatrixEntry(config, options.line);
+  const entry = options.entry ?? findMatrixEntry(config, options.line);
   const manifest = options.manifest ? readPackerManifest(options.manifest) : undefined;
   const packerDir = dirname(config.packer.matrix);
   const lineFiles = entry ? lineVarFiles(config, entry) : { shared: config.packer.var_files, own: undefined };
@@ -83,11 +99,12 @@ export async function sealBuild(options: SealBuildOptions): Promise<WrittenRecor
     },
     target: targetOf(entry, config, artifactId),
     artifact: { artifact_id: artifactId, packer_run_uuid: manifest?.packer_run_uuid ?? null, builder_type: manifest?.builder_type ?? null },
+    ...options.facts,
   };
   return writeRecord({
     root: config.records,
     signer: options.signer,
-    content: { kind: 'build', details, log: options.log },
+    content: { kind: 'build', details, log: options.log, imageSums: options.imageSums },
     secrets: options.settings.credentials(config.secret_env, config.baseDir),
   });
 }

@@ -15,10 +15,11 @@ export interface LineTemplates {
 }
 
 /**
- * The template store and promotion, as the bots use them: `/image list`,
+ * The template stores and promotion, as the bots use them: `/image list`,
  * `/image rollback`, and the promotion pull request a build message links to.
- * `goldsmith serve` passes the vSphere implementation (src/pipeline/promotion);
- * the bots only see this interface, so they never touch govc themselves.
+ * `goldsmith serve` passes storeTemplateOperations (every line on its
+ * platform's store); the bots only see this interface, so they never touch
+ * a platform themselves.
  *
  * @example
  * const ops: TemplateOperations = {

@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { auditRecords } from '../../src/audit/audit-records.js';
-import { seedTemplate } from '../../src/pipeline/vsphere/seed-template.js';
+import { seedTemplate } from '../../src/pipeline/stores/vsphere/seed-template.js';
 import { allowedSignersOf, auditBranch } from './helpers/audit-branch.js';
 import { FOLDER, startGitHubHarness, VSPHERE_PASSWORD, type GitHubHarness } from './helpers/github-harness.js';
 

@@ -16,7 +16,7 @@ export interface CliResult {
  * @example
  * const { exitCode, stdout } = await runCli(['audit', dir]);
  */
-export async function runCli(args: readonly string[], options: Options = {}): Promise<CliResult> {
-  const result = await execa('node', [CLI, ...args], { reject: false, ...options });
+export async function runCli(args: readonly string[], options: Options = {}, entry = CLI): Promise<CliResult> {
+  const result = await execa('node', [entry, ...args], { reject: false, ...options });
   return { exitCode: result.exitCode ?? -1, stdout: String(result.stdout), stderr: String(result.stderr) };
 }

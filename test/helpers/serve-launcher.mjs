@@ -5,8 +5,8 @@
 //   node test/helpers/serve-launcher.mjs --config goldsmith.yaml --port 0 --host 127.0.0.1 \
 //     [--drain-seconds N] [--tuning JSON]
 //
-// The template store is serve's own: the vSphere one (over govc, with the GOVC_* environment) when the
-// matrix has a vSphere line.
+// The template stores are serve's own: each line's platform's, from the store registry (vSphere over
+// govc with the GOVC_* environment; QEMU in qemu.image_dir).
 import { parseArgs } from 'node:util';
 
 const { values } = parseArgs({

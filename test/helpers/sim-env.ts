@@ -2,13 +2,13 @@ import { createHash } from 'node:crypto';
 import { existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { execa, type ResultPromise } from 'execa';
 import { loadConfig, type LoadedConfig } from '../../src/config/load-config.js';
 import { readSigner } from '../../src/evidence/read-signer.js';
 import type { RecordSigner, WrittenRecord } from '../../src/evidence/write-record.js';
 import { writeKeyFiles } from '../../src/evidence/write-key-files.js';
 import { writeRecord } from '../../src/evidence/write-record.js';
-import { CLI, runCli, type CliResult } from './run-cli.js';
+import { runCli, type CliResult } from './run-cli.js';
+import { spawnPromotion, type SpawnedPromotion } from './spawn-promotion.js';
 import { startTestVcsim, type TestVcsim } from './vcsim.js';
 import { buildDetails, makeTempDir } from './write-chain.js';
 
@@ -30,8 +30,11 @@ export interface SimEnv {
   env: NodeJS.ProcessEnv;
   /** `goldsmith --config <file> ...args`, run to its end. */
   cli(args: string[], extraEnv?: Record<string, string>): Promise<CliResult>;
-  /** `goldsmith --config <file> ...args`, started: resolves `paused` when it stops at a GOLDSMITH_PROMOTION_PAUSE_AT point. */
-  spawnCli(args: string[], extraEnv?: Record<string, string>): { child: ResultPromise; paused: Promise<string>; output: () => string };
+  /**
+   * `goldsmith promote|rollback <line>` started through the test launcher with a step hook that pauses at
+   * `pauseAt` (`<step>:started` or `<step>:acted`): `paused` resolves when it stops there; SIGUSR2 lets it go on.
+   */
+  spawnPromotion(args: string[], pauseAt: string, extraEnv?: Record<string, string>): SpawnedPromotion;
   /** Seeds the templates packer/sim clones from (only real builds need them). */
   seedForBuilds(): Promise<void>;
   /** A sealed build record of `line` naming `<base>-build`, written with the real writer (no Packer run). */
@@ -110,20 +113,7 @@ export async function makeSimEnv(options: { govcTimeoutSeconds?: number } = {}):
     sim,
     env,
     cli: (args, extraEnv = {}) => runCli(withConfig(args), { cwd: dir, env: { ...env, ...extraEnv }, extendEnv: false }),
-    spawnCli(args, extraEnv = {}) {
-      const child = execa('node', [CLI, ...withConfig(args)], { cwd: dir, env: { ...env, ...extraEnv }, extendEnv: false, reject: false, all: true });
-      let output = '';
-      const paused = new Promise<string>((resolve, reject) => {
-        child.all!.on('data', (chunk: Buffer) => {
-          output += chunk.toString();
-          const match = /paused at (\S+)/.exec(output);
-          if (match) resolve(match[1]!);
-        });
-        void child.then(() => reject(new Error(`goldsmith ${args.join(' ')} ended without pausing:\n${output}`)));
-      });
-      paused.catch(() => undefined);
-      return { child, paused, output: () => output };
-    },
+    spawnPromotion: (args, pauseAt, extraEnv = {}) => spawnPromotion(withConfig(args), pauseAt, { cwd: dir, env: { ...env, ...extraEnv } }),
     async seedForBuilds() {
       await sim.seedTemplate('seed-ubuntu-24.04', '/DC0/vm/seeds');
       await sim.seedTemplate('seed-windows-2025', '/DC0/vm/seeds');

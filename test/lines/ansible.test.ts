@@ -27,8 +27,8 @@ describe('ansible/', () => {
     return () => rmSync(home, { recursive: true, force: true });
   });
 
-  it('has the Linux and Windows playbooks', () => {
-    expect(playbooks).toEqual(['linux.yml', 'windows.yml']);
+  it('has the Linux, QEMU (VK Cloud vm_init) and Windows playbooks', () => {
+    expect(playbooks).toEqual(['linux.yml', 'qemu.yml', 'windows.yml']);
   });
 
   it('passes ansible-playbook --syntax-check', async () => {

@@ -14,6 +14,18 @@ export const ansibleDir = join(repoRoot, 'ansible');
 /** Packer >= 1.10 reads this file; the Packer 1.6 lane must not (see plugins.pkr.hcl). */
 export const pluginsFile = 'plugins.pkr.hcl';
 
+/**
+ * Lines built for real on this machine by Debian's Packer 1.6, which rejects
+ * a required_plugins block: they ship it as plugins.pkr.hcl.example instead.
+ */
+export const builtHere = new Set(['qemu-debian-12']);
+
+/**
+ * Variables goldsmith sets for each QEMU build (PKR_VAR_*: a throwaway key
+ * and the cloud-init seed that authorizes it), so no var-file holds them.
+ */
+export const qemuBuildVariables = new Set(['ssh_private_key_file', 'cloud_init_user_data', 'cloud_init_meta_data']);
+
 export function loadLines(): MatrixEntry[] {
   return loadMatrix(join(packerDir, 'matrix.json'));
 }

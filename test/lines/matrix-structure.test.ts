@@ -1,12 +1,16 @@
 import { existsSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { loadImagesYaml } from '../../src/config/load-images-yaml.js';
+import { readLineAdminUser } from '../../src/config/read-line-admin-user.js';
 import {
+  builtHere,
   loadBuildFolder,
   loadLines,
   packerDir,
   parseVarFile,
   pluginsFile,
+  qemuBuildVariables,
   readVarFile,
   referencedVariables,
   resolveString,
@@ -15,11 +19,12 @@ import {
 
 const lines = loadLines();
 
-/** The nine lines of the vSphere seed and the four of the Proxmox seed. */
+/** The nine lines of the vSphere seed, the four of the Proxmox seed and the four of the VK Cloud (QEMU) seed. */
 const expectedKeys = [
   'ubuntu-24.04', 'ubuntu-22.04', 'debian-12', 'debian-13', 'rocky-9', 'almalinux-9',
   'windows-server-2025', 'windows-server-2022', 'windows-11',
   'tpl-ubuntu-22.04', 'tpl-ubuntu-24.04', 'tpl-rocky-9', 'tpl-win2022',
+  'qemu-debian-12', 'qemu-ubuntu-24.04', 'qemu-ubuntu-22.04', 'qemu-almalinux-9',
 ];
 
 const contexts = new Map<string, ReturnType<typeof parseLine>>();
@@ -82,9 +87,15 @@ describe.each(lines.map((l) => [l.key, l] as const))('line %s', (_key, entry) =>
 
   it('keeps required_plugins alone in plugins.pkr.hcl, which Packer 1.6 leaves out', async () => {
     const { folder } = await lineContext(entry);
-    expect(folder.files).toContain(pluginsFile);
-    expect(folder.blocksByFile.get(pluginsFile)).toEqual(['packer']);
-    expect(readFileSync(join(folder.dir, pluginsFile), 'utf8')).toMatch(/required_plugins\s*{/);
+    if (builtHere.has(entry.key)) {
+      // Built here by Packer 1.6, which would read plugins.pkr.hcl: shipped as an example.
+      expect(folder.files).not.toContain(pluginsFile);
+      expect(readFileSync(join(folder.dir, `${pluginsFile}.example`), 'utf8')).toMatch(/required_plugins\s*{/);
+    } else {
+      expect(folder.files).toContain(pluginsFile);
+      expect(folder.blocksByFile.get(pluginsFile)).toEqual(['packer']);
+      expect(readFileSync(join(folder.dir, pluginsFile), 'utf8')).toMatch(/required_plugins\s*{/);
+    }
     for (const [file, blocks] of folder.blocksByFile) {
       if (file === pluginsFile) continue;
       expect(blocks, `${file} must not hold blocks Packer 1.6 rejects`).not.toContain('packer');
@@ -97,6 +108,11 @@ describe.each(lines.map((l) => [l.key, l] as const))('line %s', (_key, entry) =>
     if (entry.only === undefined) expect(folder.sources.size, 'several sources: give the line an -only').toBe(1);
     expect(source, `-only ${sourceName} matches none of ${[...folder.sources.keys()].join(', ')}`).toBeDefined();
     const name = source!.vm_name ?? source!.template_name;
+    if (entry.platform === 'qemu') {
+      // The image file: the store keeps <base>-build.qcow2.
+      expect(resolved(folder, vars, name)).toBe(`${entry.base_name}-build.qcow2`);
+      return;
+    }
     expect(resolved(folder, vars, name)).toBe(`${entry.base_name}-build`);
     if (source!.template_name !== undefined) expect(resolved(folder, vars, source!.template_name)).toBe(`${entry.base_name}-build`);
     expect(source!.convert_to_template ?? (entry.platform === 'proxmox' ? true : undefined), 'vSphere sources convert to a template').toBe(true);
@@ -118,6 +134,8 @@ describe.each(lines.map((l) => [l.key, l] as const))('line %s', (_key, entry) =>
         // Secrets come from PKR_VAR_* only: no default, never in a var-file.
         expect(variable.default, `${name} is sensitive: it must have no default`).toBeUndefined();
         expect(set.has(name), `${name} is sensitive: set it with PKR_VAR_${name}, not in a var-file`).toBe(false);
+      } else if (variable.default === undefined && entry.platform === 'qemu' && qemuBuildVariables.has(name)) {
+        expect(set.has(name), `${name} is set by goldsmith for each build: keep it out of var-files`).toBe(false);
       } else if (variable.default === undefined) {
         expect(set.has(name), `${name} has no default: set it in ${[...entry.var_files, entry.config].join(' or ')}`).toBe(true);
       }
@@ -135,6 +153,11 @@ describe.each(lines.map((l) => [l.key, l] as const))('line %s', (_key, entry) =>
     const { vars } = await lineContext(entry);
     if (entry.platform === 'vsphere') {
       expect(vars.iso_path).toBe(`${entry.iso_datastore_path}/${entry.iso_file}`);
+    } else if (entry.platform === 'qemu') {
+      // A cloud image the matrix names, or the base disk scripts/setup-infra makes.
+      if (entry.os === 'linux' && entry.iso_url) expect(vars.base_image).toBe(entry.iso_url);
+      else expect(vars.base_image).toBe('../../../.infra/images/debian-12-base.qcow2');
+      expect(vars.base_image_checksum).toMatch(/^(file:|sha256:)/);
     } else {
       expect(vars.iso_file).toBe(entry.iso_file);
       expect(vars.vm_id).toBe(entry.vmid);
@@ -147,7 +170,7 @@ describe.each(lines.map((l) => [l.key, l] as const))('line %s', (_key, entry) =>
     expect(ansible).toHaveLength(1);
     const attrs = ansible[0]!.attrs;
     const playbook = resolved(folder, vars, attrs.playbook_file);
-    expect(playbook.endsWith(`ansible/${entry.os}.yml`), playbook).toBe(true);
+    expect(playbook.endsWith(`ansible/${entry.platform === 'qemu' ? 'qemu' : entry.os}.yml`), playbook).toBe(true);
     expect(existsSync(playbook), playbook).toBe(true);
     const extra = (attrs.extra_arguments as string[]).join(' ');
     expect(extra).toContain(`platform=${entry.platform}`);
@@ -155,17 +178,57 @@ describe.each(lines.map((l) => [l.key, l] as const))('line %s', (_key, entry) =>
       const config = /^ANSIBLE_CONFIG=(.*)$/.exec(env);
       if (config) expect(existsSync(resolved(folder, vars, config[1] ?? '')), env).toBe(true);
     }
-    expect(folder.postProcessors.map((p) => p.type)).toEqual(['manifest']);
+    if (entry.platform === 'qemu') {
+      // OpenSSH 9 refuses the proxy's ssh-rsa host key; the checksum file is sealed into the record.
+      expect(attrs.use_proxy).toBe(false);
+      expect(extra).toContain(`admin_user=\${var.admin_user}`);
+      expect(attrs.user).toBe('${var.admin_user}');
+      expect(folder.postProcessors.map((p) => p.type)).toEqual(['checksum', 'compress', 'manifest']);
+      const [checksum, compress] = folder.postProcessors;
+      expect(checksum!.attrs.checksum_types).toEqual(['sha256']);
+      expect(checksum!.attrs.output).toBe('${var.output_directory}/${var.base_name}-build.qcow2.sha256');
+      expect(compress!.attrs.keep_input_artifact).toBe(true);
+    } else {
+      expect(folder.postProcessors.map((p) => p.type)).toEqual(['manifest']);
+    }
   });
 
   it('delivers the install answers from files that exist', async () => {
     const { folder, vars, source } = await lineContext(entry);
+    if (entry.platform === 'qemu') {
+      // A NoCloud seed goldsmith writes for each build (a throwaway key), on a CD labelled cidata.
+      expect(source!.cd_files).toEqual(['${var.cloud_init_user_data}', '${var.cloud_init_meta_data}']);
+      expect(source!.cd_label).toBe('cidata');
+      return;
+    }
     const paths = [
       ...((source!.cd_files ?? []) as string[]),
       ...(source!.http_directory === undefined ? [] : [source!.http_directory as string]),
     ].map((p) => resolved(folder, vars, p));
     if (entry.os === 'linux') expect(paths.length, 'a Linux line needs cd_files or http_directory').toBeGreaterThan(0);
     for (const path of paths) expect(existsSync(path), path).toBe(true);
+  });
+});
+
+describe.each(lines.filter((l) => l.platform === 'qemu').map((l) => [l.key, l] as const))('QEMU line %s', (_key, entry) => {
+  it('builds under TCG into var.output_directory, from a disk image', async () => {
+    const { source } = await lineContext(entry);
+    expect(source).toMatchObject({ accelerator: 'tcg', disk_image: true, format: 'qcow2', output_directory: '${var.output_directory}', use_backing_file: false });
+    expect(source!.disk_size).toBe('${var.disk_size}');
+    expect(source!.memory).toBe('${var.memory}');
+    expect(entry.enabled, 'QEMU lines stay out of "all": a build takes minutes and both cores').toBe(false);
+  });
+
+  it('has an .images.yaml whose os_admin_user is the provisioner\'s user', async () => {
+    const { folder, vars } = await lineContext(entry);
+    const buildDir = join(packerDir, entry.build_dir);
+    const varFiles = [...entry.var_files, entry.config].map((name) => readVarFile(name)!.path);
+    const provisioner = readLineAdminUser({ buildDir, varFiles });
+    const ansible = folder.provisioners.find((p) => p.type === 'ansible')!;
+    // The narrow reader goldsmith uses agrees with a full HCL parse.
+    expect(provisioner?.user).toBe(resolved(folder, vars, ansible.attrs.user));
+    const images = loadImagesYaml({ path: join(buildDir, '.images.yaml'), line: entry.key, provisionerUser: provisioner });
+    expect(images.metadata).toMatchObject({ os_type: 'linux', hw_qemu_guest_agent: 'yes', os_require_quiesce: 'yes', mcs_os_distro: entry.dist });
   });
 });
 

@@ -33,7 +33,7 @@ describe('the build queue', () => {
     expect(refused).toHaveLength(16);
     for (const result of refused) {
       if (result.ok) continue;
-      expect(result.message).toMatch(new RegExp(`^${result.holder.line.replace(/[.]/g, '\\.')} is busy: job ${result.holder.id} \\((queued|running)[^)]*\\) was requested by U\\d+ via slack and has held the line since \\d{4}-`));
+      expect(result.message).toMatch(new RegExp(`^${result.holder!.line.replace(/[.]/g, '\\.')} is busy: job ${result.holder!.id} \\((queued|running)[^)]*\\) was requested by U\\d+ via slack and has held the line since \\d{4}-`));
     }
     await queue.idle();
     await queue.stop();

@@ -31,21 +31,27 @@ describe('vSphere builds through the job queue, with real Packer on a real vcsim
     expect(env.everything()).not.toContain(env.sim.password);
   });
 
-  it('a build of a line waits while a promotion of that line runs, then replaces nothing that was being promoted', async () => {
+  it('a build of a line is refused while a promotion of that line holds it (who, since when, why, how to release), and builds once it is done', async () => {
     const env = await makeSimEnv();
     await env.seedForBuilds();
     const built = await env.cli(['build', line, '--wait']);
     expect(built.exitCode, built.stderr).toBe(0);
     const promoted = (await env.sim.inventory()).get(`${base}-build`);
-    const promotion = env.spawnCli(['promote', line], { GOLDSMITH_PROMOTION_PAUSE_AT: 'rename-build:started' });
+    const promotion = env.spawnPromotion(['promote', line, '--requested-by', 'alice'], 'rename-build:started');
     await promotion.paused;
-    const rebuild = env.cli(['build', line, '--wait']);
-    await new Promise((resolve) => setTimeout(resolve, 1500));
-    // Still the template being promoted: the build is waiting for the line.
+    const refused = await env.cli(['build', line, '--wait']);
+    expect(refused.exitCode).toBe(1);
+    expect(refused.stdout).toMatch(
+      new RegExp(
+        `not queued: ${line} is busy: promotion 1 \\(promote of ${line}\\) was requested by cli:alice and has held the line since \\d{4}-\\d\\d-\\d\\dT[\\d:.]+Z ` +
+          `\\(process ${promotion.child.pid} on \\S+\\); to release it: it frees the line when it ends; if it was interrupted or its process died, "goldsmith promote ${line}"`,
+      ),
+    );
+    // Still the template being promoted: the refused build touched nothing.
     expect((await env.sim.inventory()).get(`${base}-build`)).toBe(promoted);
     process.kill(promotion.child.pid!, 'SIGUSR2');
     expect((await promotion.child).exitCode, promotion.output()).toBe(0);
-    const rebuilt = await rebuild;
+    const rebuilt = await env.cli(['build', line, '--wait']);
     expect(rebuilt.exitCode, rebuilt.stdout + rebuilt.stderr).toBe(0);
     const after = await env.sim.inventory();
     expect(after.get(base)).toBe(promoted);

@@ -18,7 +18,7 @@ async function fullLine(env: SimEnv): Promise<{ prev: string; base: string; buil
 }
 
 async function killAt(env: SimEnv, args: string[], point: string): Promise<void> {
-  const run = env.spawnCli(args, { GOLDSMITH_PROMOTION_PAUSE_AT: point });
+  const run = env.spawnPromotion(args, point);
   expect(await run.paused).toBe(point);
   process.kill(run.child.pid!, 'SIGKILL');
   const killed = await run.child;

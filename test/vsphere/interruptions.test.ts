@@ -15,7 +15,7 @@ describe('promotions when vCenter stops answering, or something else holds the l
   it('vcsim stopped mid-promotion: a clear error naming the retry; the retry completes', async () => {
     const env = await makeSimEnv({ govcTimeoutSeconds: 2 });
     const before = await fullLine(env);
-    const run = env.spawnCli(['promote', line], { GOLDSMITH_PROMOTION_PAUSE_AT: 'rename-build:started' });
+    const run = env.spawnPromotion(['promote', line], 'rename-build:started');
     await run.paused;
     env.sim.pause();
     process.kill(run.child.pid!, 'SIGUSR2');
@@ -54,7 +54,7 @@ describe('promotions when vCenter stops answering, or something else holds the l
   it('two promotions of one line at once: the second is refused, saying who holds the line and since when', async () => {
     const env = await makeSimEnv();
     const before = await fullLine(env);
-    const first = env.spawnCli(['promote', line, '--requested-by', 'alice'], { GOLDSMITH_PROMOTION_PAUSE_AT: 'rename-base:acted' });
+    const first = env.spawnPromotion(['promote', line, '--requested-by', 'alice'], 'rename-base:acted');
     await first.paused;
     const second = await env.cli(['promote', line, '--requested-by', 'bob']);
     expect(second.exitCode).toBe(1);
@@ -74,7 +74,7 @@ describe('promotions when vCenter stops answering, or something else holds the l
   it('a <base>-build destroyed by someone else mid-promotion: the previous templates are put back, and no record is sealed', async () => {
     const env = await makeSimEnv();
     const before = await fullLine(env);
-    const run = env.spawnCli(['promote', line], { GOLDSMITH_PROMOTION_PAUSE_AT: 'rename-build:started' });
+    const run = env.spawnPromotion(['promote', line], 'rename-build:started');
     await run.paused;
     expect((await env.sim.govc(['vm.destroy', `/DC0/vm/Templates/${base}-build`])).exitCode).toBe(0);
     process.kill(run.child.pid!, 'SIGUSR2');

@@ -9,7 +9,8 @@ const request = (line: string, user = 'alice'): NewPromotion => ({
   line,
   action: 'promote',
   baseName: `tpl-${line}`,
-  folder: '/DC0/vm/Templates',
+  platform: 'vsphere',
+  location: '/DC0/vm/Templates',
   requester: { source: 'cli', user },
   approvers: [{ source: 'cli', user }],
   pullRequest: null,
@@ -22,7 +23,7 @@ describe('the promotion journal (SQLite, shared with the job store)', () => {
     const jobs = JobStore.open(path);
     const journal = PromotionStore.open(path);
     expect(jobs.request('a', { source: 'cli', user: 'alice' }).ok).toBe(true);
-    expect(journal.begin(request('a')).ok).toBe(true);
+    expect(journal.begin(request('b')).ok).toBe(true);
     jobs.close();
     journal.close();
   });
@@ -38,16 +39,31 @@ describe('the promotion journal (SQLite, shared with the job store)', () => {
     journal.close();
   });
 
-  it('keeps builds and promotions of one line apart: a rebuild of -build and a promotion never overlap', () => {
-    const journal = PromotionStore.open(join(makeTempDir(), 'jobs.sqlite'));
-    expect(journal.markBuilding('a', 7)).toEqual({ ok: true });
+  it('keeps builds and promotions of one line apart with the one line lock, naming who holds it, since when, why and how to release it', () => {
+    const path = join(makeTempDir(), 'jobs.sqlite');
+    const jobs = JobStore.open(path);
+    const journal = PromotionStore.open(path);
+    const queued = jobs.request('a', { source: 'slack', user: 'U1' });
+    expect(queued.ok).toBe(true);
     const refused = journal.begin(request('a'));
-    expect(!refused.ok && refused.message).toContain('a is busy: build job 7 started replacing tpl-a-build');
-    journal.markBuilt('a', 7, 'builds/a/20261124T090000Z', 'VirtualMachine:vm-9');
+    expect(!refused.ok && refused.message).toMatch(
+      /^a is busy: build job 1 was requested by slack:U1 and has held the line since \d{4}-\S+; to release it: wait for job 1 to finish, or cancel it \(goldsmith cancel 1, or \/image cancel 1 in Slack\)/,
+    );
+    jobs.finish(1, { state: 'succeeded', reason: null, recordPath: 'builds/a/20261124T090000Z' });
+    journal.markBuilt('a', 1, 'builds/a/20261124T090000Z', 'VirtualMachine:vm-9');
     const begun = journal.begin(request('a'));
     expect(begun.ok).toBe(true);
-    const blocked = journal.markBuilding('a', 8);
+    const blocked = jobs.request('a', { source: 'cli', user: 'bob' });
     expect(blocked.ok).toBe(false);
+    expect(!blocked.ok && blocked.holder).toBeUndefined();
+    expect(!blocked.ok && blocked.message).toMatch(/^a is busy: promotion 1 \(promote of a\) was requested by cli:alice and has held the line since \S+ \(process \d+ on \S+\); to release it: it frees the line when it ends/);
+    // An interrupted promotion keeps the line until it is finished.
+    journal.interrupt(1, 'vCenter did not answer');
+    expect(jobs.request('a', { source: 'cli', user: 'bob' }).ok).toBe(false);
+    expect(journal.takeOver(1)).toBe(true);
+    journal.finish(1, 'succeeded', null);
+    expect(jobs.request('a', { source: 'cli', user: 'bob' }).ok).toBe(true);
+    jobs.close();
     journal.close();
   });
 

@@ -1,9 +1,9 @@
 import { describe, expect, it } from 'vitest';
 import { loadConfig } from '../../src/config/load-config.js';
-import { findInfraBinary } from '../../src/pipeline/vsphere/find-infra-binary.js';
-import { Govc } from '../../src/pipeline/vsphere/govc.js';
-import { readVsphereConnection } from '../../src/pipeline/vsphere/read-vsphere-connection.js';
-import { TemplateStore } from '../../src/pipeline/vsphere/template-store.js';
+import { findInfraBinary } from '../../src/pipeline/stores/vsphere/find-infra-binary.js';
+import { Govc } from '../../src/pipeline/stores/vsphere/govc.js';
+import { readVsphereConnection } from '../../src/pipeline/stores/vsphere/read-vsphere-connection.js';
+import { VsphereFolder } from '../../src/pipeline/stores/vsphere/vsphere-folder.js';
 import { makeSimEnv, UBUNTU } from '../helpers/sim-env.js';
 import { startTestVcsim, TEMPLATES } from '../helpers/vcsim.js';
 import { TEST_SETTINGS } from '../helpers/test-settings.js';
@@ -11,15 +11,15 @@ import { Settings } from '../../src/config/settings.js';
 
 const config = loadConfig({ cwd: '/', paths: { config: undefined, records: undefined, signingKey: undefined } });
 
-describe('the template store (govc on a real vcsim)', () => {
+describe('the vSphere templates folder (govc on a real vcsim)', () => {
   it('finds by path, treats an empty answer as missing, reads creation times, renames and destroys by reference, and logs scrubbed', async () => {
     const sim = await startTestVcsim();
     const log: string[] = [];
     const connection = readVsphereConnection(Settings.from({ ...sim.env, GOVC_DATACENTER: 'DC0' }).govc(), config);
     expect(connection.folder).toBe(TEMPLATES);
-    const govc = new Govc({ connection, binary: findInfraBinary('govc', TEST_SETTINGS.paths), log: (text) => log.push(text) });
+    const govc = new Govc({ connection, binary: findInfraBinary('govc', TEST_SETTINGS.paths), log: (text: string) => log.push(text) });
     try {
-      const store = new TemplateStore(govc, TEMPLATES);
+      const store = new VsphereFolder(govc, TEMPLATES);
       expect(await store.list()).toEqual([]);
       expect(await store.find('nope')).toBeUndefined();
       const moref = await sim.seedTemplate('a-build');

@@ -1,8 +1,10 @@
 import Database from 'better-sqlite3';
+import { randomUUID } from 'node:crypto';
 import { hostname } from 'node:os';
 import type { Requester } from '../../evidence/run-schema.js';
-import { isProcessAlive } from '../../evidence/is-process-alive.js';
 import { openDatabase, type Migration } from '../../pipeline/apply-migrations.js';
+import { JOB_STORE_MIGRATIONS } from '../../pipeline/job-store-schema.js';
+import { LineLocks, type LineLock } from '../../pipeline/line-locks.js';
 
 /** The GitHub app's migrations, in the job store's SQLite file. Append only: never edit one that has shipped. */
 export const GITHUB_MIGRATIONS: readonly Migration[] = [
@@ -60,6 +62,11 @@ export const GITHUB_MIGRATIONS: readonly Migration[] = [
       uploaded_at TEXT NOT NULL,
       PRIMARY KEY (repository, sha)
     ) WITHOUT ROWID;`,
+  },
+  {
+    // Approvals take the one line lock that builds and promotions take (src/pipeline/line-locks.ts).
+    id: 'github-3-one-line-lock',
+    sql: 'DROP TABLE github_line_locks;',
   },
 ];
 
@@ -134,15 +141,6 @@ const toPullRequest = (row: PullRequestRow): PromotionPullRequest => ({
   promotionRecord: row.promotion_record,
 });
 
-/** Who holds a line, and since when and why: the answer a second `/promote` gets. */
-export interface LineLock {
-  line: string;
-  action: string;
-  holder: string;
-  pullRequest: number | null;
-  since: string;
-}
-
 const now = () => new Date().toISOString();
 
 /** How long a delivery id is remembered: far beyond GitHub's redelivery window. */
@@ -152,18 +150,24 @@ const DELIVERY_RETENTION_MS = 90 * 24 * 3600 * 1000;
  * What the GitHub app must remember across restarts, in the job store's
  * SQLite file: the webhook deliveries already handled (GitHub redelivers),
  * the promotion pull requests it opened and the digest each binds, the
- * approvals given, which line is being promoted by whom, and the Git blobs
- * it uploaded (so a push never sends the same file twice).
+ * approvals given, and the Git blobs it uploaded (so a push never sends the
+ * same file twice). Which line is being promoted by whom is the line lock's
+ * (shared with builds and promotions).
  *
  * @example
  * const store = GitHubStore.open('.goldsmith/jobs.sqlite');
  * if (!store.claimDelivery(deliveryId, 'issue_comment')) return; // handled before
  */
 export class GitHubStore {
-  private constructor(private readonly db: Database.Database) {}
+  private readonly locks: LineLocks;
+
+  private constructor(private readonly db: Database.Database) {
+    this.locks = new LineLocks(db);
+  }
 
   static open(path: string): GitHubStore {
-    const db = openDatabase(path, Database, GITHUB_MIGRATIONS);
+    // The job store's migrations first: the line lock's table is one of them.
+    const db = openDatabase(path, Database, [...JOB_STORE_MIGRATIONS, ...GITHUB_MIGRATIONS]);
     // GitHub redelivers within days, not months: older ids only take space.
     db.prepare('DELETE FROM github_deliveries WHERE received_at < ?').run(new Date(Date.now() - DELIVERY_RETENTION_MS).toISOString());
     return new GitHubStore(db);
@@ -230,27 +234,29 @@ export class GitHubStore {
   }
 
   /**
-   * Takes the line for one promotion or rollback, unless a live process holds
-   * it: then the holder is returned. A lock left by a dead process on this
-   * host is taken over, since its promotion journal resumes on its own.
+   * Takes the line's lock for one promotion or rollback approved here, for
+   * as long as this process works on it (the promotion itself runs under
+   * it), unless anything holds the line: a build, a promotion, another
+   * approval. Then the holder is returned. A lock whose process died is free.
+   *
+   * @example
+   * const taken = store.lockLine({ line: 'ubuntu-24.04', action: 'promote', login: 'bob', pullRequest: 42 });
+   * if (taken.ok) try { … } finally { store.unlockLine('ubuntu-24.04', taken.token); }
    */
-  lockLine(lock: Omit<LineLock, 'since'>, owner = { pid: process.pid, host: hostname() }): { ok: true } | { ok: false; holder: LineLock } {
-    return this.db
-      .transaction((): { ok: true } | { ok: false; holder: LineLock } => {
-        const row = this.db
-          .prepare<[string], { line: string; action: string; holder: string; pull_request: number | null; since: string; owner_pid: number; owner_host: string }>(
-            'SELECT * FROM github_line_locks WHERE line = ?',
-          )
-          .get(lock.line);
-        if (row && (row.owner_host !== owner.host || isProcessAlive(row.owner_pid))) {
-          return { ok: false, holder: { line: row.line, action: row.action, holder: row.holder, pullRequest: row.pull_request, since: row.since } };
-        }
-        this.db
-          .prepare('INSERT OR REPLACE INTO github_line_locks (line, action, holder, pull_request, since, owner_pid, owner_host) VALUES (?, ?, ?, ?, ?, ?, ?)')
-          .run(lock.line, lock.action, lock.holder, lock.pullRequest, now(), owner.pid, owner.host);
-        return { ok: true };
-      })
-      .immediate();
+  lockLine(lock: { line: string; action: 'promote' | 'rollback'; login: string; pullRequest: number }, owner = { pid: process.pid, host: hostname() }): { ok: true; token: string } | { ok: false; holder: LineLock } {
+    const token = `github:${randomUUID()}`;
+    const taken = this.locks.take({
+      line: lock.line,
+      kind: lock.action,
+      token,
+      holder: `github:${lock.login}`,
+      reason: `/${lock.action} on #${lock.pullRequest}`,
+      release: `it frees the line once the ${lock.action} and its pull request are done (if goldsmith serve stops meanwhile, at once)`,
+      owner,
+      heldPastExit: false,
+      pullRequest: lock.pullRequest,
+    });
+    return taken.ok ? { ok: true, token } : taken;
   }
 
   /** The blobs uploaded to `repository` before, so a push names them instead of sending them again. */
@@ -268,7 +274,8 @@ export class GitHubStore {
     };
   }
 
-  unlockLine(line: string, owner = { pid: process.pid, host: hostname() }): void {
-    this.db.prepare('DELETE FROM github_line_locks WHERE line = ? AND owner_pid = ? AND owner_host = ?').run(line, owner.pid, owner.host);
+  /** Releases what lockLine took (a promotion still running under it keeps the line until it ends). */
+  unlockLine(line: string, token: string): void {
+    this.locks.release(line, token);
   }
 }

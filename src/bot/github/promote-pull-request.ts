@@ -1,5 +1,6 @@
 import { checkFourEyes } from './check-four-eyes.js';
 import { checkPermission } from './check-permission.js';
+import { describeLineHolder } from './describe-line-holder.js';
 import type { Responder } from './create-responder.js';
 import { ensureEvidenceCheck } from './ensure-evidence-check.js';
 import type { GitHubAppContext } from './github-app-context.js';
@@ -87,14 +88,13 @@ export async function promotePullRequest(context: GitHubAppContext, client: GitH
     return;
   }
 
-  const lock = store.lockLine({ line: tracked.line, action: 'promote', holder: approver.login, pullRequest: request.number });
+  const lock = store.lockLine({ line: tracked.line, action: 'promote', login: approver.login, pullRequest: request.number });
   if (!lock.ok) {
-    const { holder } = lock;
     return refuse(context, respond, {
       action: 'promote',
       login: approver.login,
       number: request.number,
-      message: `a ${holder.action} of \`${tracked.line}\` is already running: started by @${holder.holder}${holder.pullRequest ? ` on #${holder.pullRequest}` : ''} at ${holder.since}. One promotion per line at a time; this one was not started. Comment /promote again once it has finished, if still needed`,
+      message: `${describeLineHolder(lock.holder)}. One promotion per line at a time; this one was not started. Comment /promote again once it has finished, if still needed`,
     });
   }
   try {
@@ -113,14 +113,22 @@ export async function promotePullRequest(context: GitHubAppContext, client: GitH
         message: `the branch moved to ${pr.head.sha.slice(0, 12)} while the approval was checked; nothing was promoted. Comment /promote again to check the new head`,
       });
     }
-    await runPromotion(context, client, request, tracked, headSha, approvers);
+    await runPromotion(context, client, request, tracked, headSha, approvers, lock.token);
   } finally {
-    store.unlockLine(tracked.line);
+    store.unlockLine(tracked.line, lock.token);
   }
 }
 
-/** Promotes under the line's lock, then brings the promotion record to the pull request and merges it. */
-async function runPromotion(context: GitHubAppContext, client: GitHubClient, request: PromoteRequest, tracked: PromotionPullRequest, headSha: string, approvers: string[]): Promise<void> {
+/** Promotes under the line's lock (`lineLock`), then brings the promotion record to the pull request and merges it. */
+async function runPromotion(
+  context: GitHubAppContext,
+  client: GitHubClient,
+  request: PromoteRequest,
+  tracked: PromotionPullRequest,
+  headSha: string,
+  approvers: string[],
+  lineLock: string,
+): Promise<void> {
   const { ref, store, settings } = context;
   const { respond } = request;
   const repository = fullNameOf(ref);
@@ -135,6 +143,7 @@ async function runPromotion(context: GitHubAppContext, client: GitHubClient, req
       approvedBy: approvers.map((login) => ({ source: 'github' as const, user: login })),
       pullRequest,
       jobId: tracked.jobId,
+      lineLock,
     });
   } catch (error) {
     const reason = scrubText((error as Error).message, context.secrets);

@@ -21,6 +21,8 @@ export interface PromoteInput {
   pullRequest: PullRequestRef;
   /** The build's job, when goldsmith ran it. */
   jobId: number | null;
+  /** The token of the line lock the approval holds: the promotion runs under it. */
+  lineLock?: string | undefined;
 }
 
 export interface RollbackInput {
@@ -29,6 +31,8 @@ export interface RollbackInput {
   requestedBy: Requester;
   /** The pull request the command was given on, if any. */
   pullRequest: PullRequestRef | null;
+  /** The token of the line lock the command holds: the rollback runs under it. */
+  lineLock?: string | undefined;
 }
 
 /** What a promotion or rollback did: its sealed record, and one line for the user. */
@@ -39,9 +43,9 @@ export interface PromotionOutcome {
 
 /**
  * Promotion and rollback as the GitHub app uses them. `goldsmith serve`
- * passes the vSphere implementation (src/pipeline/promotion), which swaps the
- * templates with a journal and seals the promotion record; the app only sees
- * this interface. Each method rejects with a message that says what to do;
+ * passes storePromotionActions (src/pipeline/promotion, every line in its
+ * platform's template store), which swaps the templates with a journal and
+ * seals the promotion record; the app only sees this interface. Each method rejects with a message that says what to do;
  * an error with `code: 'refused'` or `code: 'busy'` means nothing was changed
  * (the user sees a refusal rather than a failure).
  *

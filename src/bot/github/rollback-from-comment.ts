@@ -1,4 +1,5 @@
 import { checkPermission } from './check-permission.js';
+import { describeLineHolder } from './describe-line-holder.js';
 import type { Responder } from './create-responder.js';
 import type { GitHubAppContext } from './github-app-context.js';
 import { fullNameOf, type GitHubClient } from './github-client.js';
@@ -35,15 +36,12 @@ export async function rollbackFromComment(context: GitHubAppContext, client: Git
   const refusal = (message: string) => refuse(context, respond, { action: 'rollback', login: user.login, number: request.number, message });
   const permitted = await checkPermission(octokitPermissionApi(client), { ...ref, login: user.login, teams: settings.approver_teams, action: 'roll back' });
   if (permitted !== true) return refusal(permitted);
-  const lock = store.lockLine({ line, action: 'rollback', holder: user.login, pullRequest: request.number });
-  if (!lock.ok) {
-    const { holder } = lock;
-    return refusal(`a ${holder.action} of \`${line}\` is already running: started by @${holder.holder}${holder.pullRequest ? ` on #${holder.pullRequest}` : ''} at ${holder.since}; try again once it has finished`);
-  }
+  const lock = store.lockLine({ line, action: 'rollback', login: user.login, pullRequest: request.number });
+  if (!lock.ok) return refusal(`${describeLineHolder(lock.holder)}. Try again once it has finished`);
   try {
     let outcome;
     try {
-      outcome = await context.promotion.rollback({ line, requestedBy: { source: 'github', user: user.login }, pullRequest: { url: request.url, number: request.number } });
+      outcome = await context.promotion.rollback({ line, requestedBy: { source: 'github', user: user.login }, pullRequest: { url: request.url, number: request.number }, lineLock: lock.token });
     } catch (error) {
       const reason = scrubText((error as Error).message, context.secrets);
       if (isRefusal(error)) return await refusal(reason);
@@ -84,6 +82,6 @@ export async function rollbackFromComment(context: GitHubAppContext, client: Git
     await respond.react('rocket');
     await respond.reply(`**Rolled back** \`${line}\`: ${outcome.summary}${published}`);
   } finally {
-    store.unlockLine(line);
+    store.unlockLine(line, lock.token);
   }
 }

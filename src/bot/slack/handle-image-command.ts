@@ -105,7 +105,7 @@ async function runCommand(context: SlackBotContext, command: ImageCommand, args:
       }
       const [result] = context.queue.request(command.line, requester);
       if (!result) return ack(ephemeral(`Nothing was queued for ${escapeMrkdwn(command.line)}.`));
-      if (!result.ok) return ack(ephemeral(`:no_entry: Not queued: ${describeBusy(result.holder, new Date())}`));
+      if (!result.ok) return ack(ephemeral(`:no_entry: Not queued: ${result.holder ? describeBusy(result.holder, new Date()) : escapeMrkdwn(result.message)}`));
       context.logger.info({ user, job: result.job.id, line: command.line }, 'build queued');
       const follow = context.channel ? ` Follow it in <#${context.channel}>.` : ` Follow it with \`/image status ${result.job.id}\`.`;
       return ack(ephemeral(`:hourglass: Queued *${escapeMrkdwn(command.line)}* as job ${result.job.id}.${follow}`));

@@ -1,5 +1,5 @@
 import type { PromotionRun } from '../../evidence/run-schema.js';
-import { templateNamesOf } from '../vsphere/template-names.js';
+import { templateNamesOf } from '../stores/template-names.js';
 import type { PromotionSession } from './promotion-session.js';
 import { PromotionError, type Promotion, type PromotionPlan } from './promotion-types.js';
 import { readLatestBuild } from './read-latest-build.js';
@@ -17,17 +17,19 @@ const refuse = (promotion: Promotion, message: string): never => {
 
 /**
  * The check step of a promotion: changes nothing. The line's latest build
- * record must still hash to the approved digest (when one was given) and
- * name `<base>-build`; `<base>-build` must exist, once, as a template (and be
- * the very object goldsmith's queue built, when it was). Then fixes the plan:
- * destroy `<base>-prev`, rename `<base>` to `<base>-prev`, rename
- * `<base>-build` to `<base>`, verify.
+ * record must still hash to the approved digest (when one was given);
+ * `<base>-build` must exist, once, be ready to be the line's template, be
+ * what that record built (the store's own check: a template's name, an
+ * image's SHA-256), and be the very one
+ * goldsmith's queue built, when it was. Then fixes the plan: destroy
+ * `<base>-prev`, rename `<base>` to `<base>-prev`, rename `<base>-build` to
+ * `<base>`, verify.
  *
  * @example
  * const { plan, build } = await planPromote(session, promotion);
  */
 export async function planPromote(session: PromotionSession, promotion: Promotion): Promise<CheckedPlan> {
-  const { templates, journal, config } = session;
+  const { store, journal, config } = session;
   const names = templateNamesOf(promotion.baseName);
   const { line } = promotion;
   const latest = readLatestBuild(config.records, line);
@@ -39,38 +41,38 @@ export async function planPromote(session: PromotionSession, promotion: Promotio
         'a newer build was sealed or the record changed after approval. Review and approve the latest build',
     );
   }
-  if (latest.run.target.platform === 'vsphere' && latest.run.target.template_name !== names.build) {
-    return refuse(promotion, `${latest.record} built ${latest.run.target.template_name}, not ${names.build}: check base_name of ${line} in the matrix, then rebuild`);
-  }
-  const build = await templates.find(names.build);
-  if (!build) return refuse(promotion, `there is no ${names.build} in ${templates.folder} to promote: build the line first (goldsmith build ${line} --wait)`);
-  const info = await templates.describe(build);
-  if (!info) return refuse(promotion, `${build.path} (${build.moref}) disappeared while it was checked: rebuild the line`);
-  if (!info.template) return refuse(promotion, `${build.path} (${build.moref}) is a VM, not a template: let Packer convert it (convert_to_template = true) and rebuild`);
+  const build = await store.find(names.build);
+  if (!build) return refuse(promotion, `there is no ${names.build} in ${store.location} to promote: build the line first (goldsmith build ${line} --wait)`);
+  const info = await store.describe(build);
+  if (!info) return refuse(promotion, `${build.path} (${build.ref}) disappeared while it was checked: rebuild the line`);
+  if (!info.ready) return refuse(promotion, `${build.path} (${build.ref}) ${info.notReady ?? `is ${info.kind}, not ready to be ${names.base}`}`);
+  const candidate = await store.checkCandidate(info, { record: latest.record, run: latest.run });
+  if (!candidate.ok) return refuse(promotion, candidate.message);
   const known = journal.lineBuild(line);
-  const ours = known?.state === 'built' && known.record === latest.record && known.moref !== null;
-  if (ours && known.moref !== build.moref) {
+  const ours = known?.state === 'built' && known.record === latest.record && known.ref !== null;
+  if (ours && known.ref !== build.ref) {
     return refuse(
       promotion,
-      `${build.path} is ${build.moref}, but job ${known.jobId} built ${known.moref} for ${latest.record}: it was replaced outside goldsmith. Rebuild the line (goldsmith build ${line} --wait) and promote the new record`,
+      `${build.path} is ${build.ref}, but job ${known.jobId} built ${known.ref} for ${latest.record}: it was replaced outside goldsmith. Rebuild the line (goldsmith build ${line} --wait) and promote the new record`,
     );
   }
-  const base = await templates.find(names.base);
-  const prev = await templates.find(names.prev);
+  const base = await store.find(names.base);
+  const prev = await store.find(names.prev);
   const plan: PromotionPlan = {
-    vcenter: session.connection.vcenter,
+    store: store.identity,
     ops: [
-      { key: 'destroy-prev', name: `destroy ${names.prev}`, kind: 'destroy', moref: prev?.moref ?? null, target: names.prev, absent: `no ${names.prev}` },
-      { key: 'rename-base', name: `rename ${names.base} to ${names.prev}`, kind: 'rename', moref: base?.moref ?? null, from: names.base, to: names.prev, optional: true, absent: `no ${names.base} yet: first promotion of ${line}` },
-      { key: 'rename-build', name: `rename ${names.build} to ${names.base}`, kind: 'rename', moref: build.moref, from: names.build, to: names.base, optional: false, absent: '' },
+      { key: 'destroy-prev', name: `destroy ${names.prev}`, kind: 'destroy', ref: prev?.ref ?? null, target: names.prev, absent: `no ${names.prev}` },
+      { key: 'rename-base', name: `rename ${names.base} to ${names.prev}`, kind: 'rename', ref: base?.ref ?? null, from: names.base, to: names.prev, optional: true, absent: `no ${names.base} yet: first promotion of ${line}` },
+      { key: 'rename-build', name: `rename ${names.build} to ${names.base}`, kind: 'rename', ref: build.ref, from: names.build, to: names.base, optional: false, absent: '' },
       { key: 'verify', name: 'verify', kind: 'verify', template: names.base },
     ],
   };
   const detail = [
-    `${names.build} is ${build.moref}, a template${ours ? ` built by job ${known.jobId}` : ' (not built by the job queue, so not matched to a job)'}`,
+    `${names.build} is ${build.ref}, ${info.kind}${ours ? ` built by job ${known.jobId}` : ' (not built by the job queue, so not matched to a job)'}`,
+    ...(candidate.detail ? [candidate.detail] : []),
     `build record ${latest.record}, SHA256SUMS SHA-256 ${latest.sumsSha256}${promotion.expectedSums ? ' (as approved)' : ''}`,
-    base ? `${names.base} is ${base.moref}` : `no ${names.base} yet`,
-    prev ? `${names.prev} is ${prev.moref}` : `no ${names.prev}`,
+    base ? `${names.base} is ${base.ref}` : `no ${names.base} yet`,
+    prev ? `${names.prev} is ${prev.ref}` : `no ${names.prev}`,
   ].join('; ');
   return { plan, build: { record: latest.record, sums_sha256: latest.sumsSha256 }, detail };
 }

@@ -9,9 +9,10 @@ export interface PromoteLineOptions extends PromotionRequest {
 }
 
 /**
- * Promotes a vSphere line's fresh build: checks `<base>-build` exists,
- * destroys `<base>-prev`, renames `<base>` to `<base>-prev` and
- * `<base>-build` to `<base>`, verifies, and seals a promotion record naming
+ * Promotes a line's fresh build in its platform's template store: checks
+ * `<base>-build` exists and is what the record built, destroys
+ * `<base>-prev`, renames `<base>` to `<base>-prev` and `<base>-build` to
+ * `<base>`, verifies, and seals a promotion record naming
  * the line's latest build record by its SHA256SUMS digest. Every step is
  * journaled; an interrupted promotion is finished by the next call (or by
  * resumePromotions). Throws PromotionError: `refused` (nothing touched),

@@ -2,7 +2,8 @@ import type { Migration } from '../apply-migrations.js';
 
 /**
  * The promotion journal's migrations, on the job store's SQLite file.
- * Append only: never edit one that has shipped.
+ * Append only: never edit one that has shipped. (`folder` holds the store's
+ * location, `line_builds.moref` the store's reference, whatever the platform.)
  */
 export const PROMOTION_MIGRATIONS: readonly Migration[] = [
   {
@@ -52,5 +53,10 @@ export const PROMOTION_MIGRATIONS: readonly Migration[] = [
      moref TEXT,
      updated_at TEXT NOT NULL
    );`,
+  },
+  {
+    // Which template store a promotion works in; rows from before stores were plug-ins had the only one there was.
+    id: 'promotions-2-platform',
+    sql: "ALTER TABLE promotions ADD COLUMN platform TEXT NOT NULL DEFAULT 'vsphere';",
   },
 ];

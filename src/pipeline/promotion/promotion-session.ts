@@ -1,29 +1,38 @@
 import { appendFileSync, mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import type { LoadedConfig } from '../../config/load-config.js';
+import type { Settings } from '../../config/settings.js';
 import type { RecordSigner } from '../../evidence/write-record.js';
-import { findInfraBinary } from '../vsphere/find-infra-binary.js';
-import { Govc } from '../vsphere/govc.js';
-import { readVsphereConnection, type VsphereConnection } from '../vsphere/read-vsphere-connection.js';
-import { TemplateStore } from '../vsphere/template-store.js';
+import { openTemplateStore } from '../stores/registry.js';
+import type { TemplateStore } from '../stores/template-store.js';
 import { PromotionStore } from './promotion-store.js';
 import type { JournalStep, Promotion } from './promotion-types.js';
-import type { Settings } from '../../config/settings.js';
 
 /** Where the step engine reports progress: each step as it starts and ends. */
 export type PromotionProgress = (promotion: Promotion, step: JournalStep) => void;
 
-/** Everything a promotion or rollback runs with: the journal, govc, the templates folder, promote.log. */
+/**
+ * A test seam, injected (never read from the environment): awaited at every
+ * point between two steps, `<step>:started` once the step is journaled and
+ * `<step>:acted` once it acted but before its result is journaled. Crash
+ * tests pass one that waits, so they can `kill -9` the process exactly there
+ * (test/helpers/promotion-launcher.mjs). Production passes none.
+ *
+ * @example
+ * const stepHook: PromotionStepHook = async (point) => { if (point === 'rename-build:acted') await pause(); };
+ */
+export type PromotionStepHook = (point: string, promotion: Promotion) => Promise<void>;
+
+/** Everything a promotion or rollback runs with: the journal, the line's template store, promote.log. */
 export interface PromotionSession {
   config: LoadedConfig;
   settings: Settings;
   signer: RecordSigner;
-  connection: VsphereConnection;
-  govc: Govc;
-  templates: TemplateStore;
+  store: TemplateStore;
   journal: PromotionStore;
   onProgress: PromotionProgress | undefined;
-  /** Sends govc's command log (and notes) to this promotion's promote.log from now on. */
+  stepHook: PromotionStepHook | undefined;
+  /** Sends the store's command log (and notes) to this promotion's promote.log from now on. */
   logTo(promotion: Promotion): string;
   close(): void;
 }
@@ -32,7 +41,12 @@ export interface OpenSessionOptions {
   config: LoadedConfig;
   settings: Settings;
   signer: RecordSigner;
+  /** The platform of the line: which template store from the registry. */
+  platform: string;
+  /** Where the store works (a resumed promotion: where it started); default: the configured location. */
+  location?: string | undefined;
   onProgress?: PromotionProgress | undefined;
+  stepHook?: PromotionStepHook | undefined;
 }
 
 /** The folder holding one promotion's promote.log while it runs. */
@@ -41,30 +55,38 @@ export function promotionDirOf(config: LoadedConfig, id: number): string {
 }
 
 /**
- * Opens what promotions run with. Throws, naming the variable to set, when
- * the vSphere connection is not configured.
+ * Opens what promotions run with: the journal, and the template store of
+ * the line's platform. Throws, naming the setting to fix, when the store is
+ * not configured.
  *
  * @example
- * const session = openPromotionSession({ config, settings, signer });
+ * const session = openPromotionSession({ config, settings, signer, platform: entry.platform });
  * try { ... } finally { session.close(); }
  */
 export function openPromotionSession(options: OpenSessionOptions): PromotionSession {
-  const connection = readVsphereConnection(options.settings.govc(), options.config);
   let logPath: string | undefined;
-  const govc = new Govc({
-    connection,
-    binary: findInfraBinary('govc', options.settings.paths),
+  const store = openTemplateStore(options.platform, {
+    config: options.config,
+    settings: options.settings,
+    location: options.location,
     log: (text) => {
       if (logPath) appendFileSync(logPath, text, { mode: 0o600 });
     },
   });
-  const journal = PromotionStore.open(join(options.config.state_dir, 'jobs.sqlite'));
+  let journal: PromotionStore;
+  try {
+    journal = PromotionStore.open(join(options.config.state_dir, 'jobs.sqlite'));
+  } catch (error) {
+    store.close();
+    throw error;
+  }
   return {
-    ...options,
+    config: options.config,
+    settings: options.settings,
+    signer: options.signer,
     onProgress: options.onProgress,
-    connection,
-    govc,
-    templates: new TemplateStore(govc, connection.folder),
+    stepHook: options.stepHook,
+    store,
     journal,
     logTo(promotion) {
       const dir = promotionDirOf(options.config, promotion.id);
@@ -74,7 +96,7 @@ export function openPromotionSession(options: OpenSessionOptions): PromotionSess
       return logPath;
     },
     close() {
-      govc.close();
+      store.close();
       journal.close();
     },
   };

@@ -3,56 +3,11 @@ import { hostname } from 'node:os';
 import { isProcessAlive } from '../../evidence/is-process-alive.js';
 import type { PromotionRun, Requester } from '../../evidence/run-schema.js';
 import { openDatabase } from '../apply-migrations.js';
+import { JOB_STORE_MIGRATIONS } from '../job-store-schema.js';
+import { describeLineLock, LineLocks, type LineLock } from '../line-locks.js';
 import { PROMOTION_MIGRATIONS } from './promotion-schema.js';
+import { toPromotion, type PromotionRow } from './promotion-row.js';
 import type { JournalStep, LineBuild, Promotion, PromotionAction, PromotionPlan } from './promotion-types.js';
-
-interface PromotionRow {
-  id: number;
-  line: string;
-  action: PromotionAction;
-  base_name: string;
-  folder: string;
-  state: Promotion['state'];
-  direction: Promotion['direction'];
-  requester_source: Requester['source'];
-  requester_user: string;
-  approvers: string;
-  pull_request: string | null;
-  expected_sums: string | null;
-  build_record: string | null;
-  build_sums: string | null;
-  plan: string | null;
-  owner_pid: number | null;
-  owner_host: string | null;
-  started_at: string;
-  finished_at: string | null;
-  reason: string | null;
-  record_path: string | null;
-  log_path: string | null;
-}
-
-const toPromotion = (row: PromotionRow): Promotion => ({
-  id: row.id,
-  line: row.line,
-  action: row.action,
-  baseName: row.base_name,
-  folder: row.folder,
-  state: row.state,
-  direction: row.direction,
-  requester: { source: row.requester_source, user: row.requester_user },
-  approvers: JSON.parse(row.approvers) as Requester[],
-  pullRequest: row.pull_request ? (JSON.parse(row.pull_request) as PromotionRun['pull_request']) : null,
-  expectedSums: row.expected_sums,
-  build: row.build_record && row.build_sums ? { record: row.build_record, sums_sha256: row.build_sums } : null,
-  plan: row.plan ? (JSON.parse(row.plan) as PromotionPlan) : null,
-  ownerPid: row.owner_pid,
-  ownerHost: row.owner_host,
-  startedAt: row.started_at,
-  finishedAt: row.finished_at,
-  reason: row.reason,
-  recordPath: row.record_path,
-  logPath: row.log_path,
-});
 
 const now = () => new Date().toISOString();
 
@@ -60,12 +15,27 @@ export interface NewPromotion {
   line: string;
   action: PromotionAction;
   baseName: string;
-  folder: string;
+  platform: string;
+  /** The store's location now: a resume works there. */
+  location: string;
   requester: Requester;
   approvers: Requester[];
   pullRequest: PromotionRun['pull_request'];
   expectedSums: string | null;
+  /**
+   * The token of a line lock the caller holds already (a pull request's
+   * approval): the promotion takes the line over from it, and hands it back
+   * when it ends.
+   */
+  underLock?: string | undefined;
 }
+
+/** How a promotion's hold on its line is released, for whoever is turned away. */
+export function promotionReleaseOf(action: PromotionAction, line: string): string {
+  return `it frees the line when it ends; if it was interrupted or its process died, "goldsmith ${action} ${line}" (or a restart of goldsmith serve) finishes it`;
+}
+
+const tokenOf = (id: number) => `promotion:${id}`;
 
 export interface Owner {
   pid: number;
@@ -94,20 +64,26 @@ export function describeHolder(holder: Promotion): string {
 /**
  * The promotion journal, in the job store's SQLite file: every promotion and
  * rollback, each step before and after it runs, and what goldsmith knows of
- * each line's `<base>-build`. Decisions that must hold across processes (one
- * open promotion per line; no promotion while the line's `-build` is being
- * rebuilt) are taken inside IMMEDIATE transactions, and a partial unique
- * index backs the first.
+ * each line's `<base>-build`. A promotion takes the line lock (shared with
+ * builds and approvals) when it begins and frees it when it ends; an
+ * interrupted one keeps it until it is resumed and finished. Decisions that
+ * must hold across processes are taken inside IMMEDIATE transactions, and a
+ * partial unique index backs "one open promotion per line".
  *
  * @example
  * const journal = PromotionStore.open('.goldsmith/jobs.sqlite');
  * const begun = journal.begin({ line: 'sim-ubuntu-24.04', action: 'promote', ... });
  */
 export class PromotionStore {
-  private constructor(private readonly db: Database.Database) {}
+  private readonly locks: LineLocks;
+
+  private constructor(private readonly db: Database.Database) {
+    this.locks = new LineLocks(db);
+  }
 
   static open(path: string): PromotionStore {
-    const db = openDatabase(path, Database, PROMOTION_MIGRATIONS);
+    // The job store's migrations first: the line lock's table is one of them.
+    const db = openDatabase(path, Database, [...JOB_STORE_MIGRATIONS, ...PROMOTION_MIGRATIONS]);
     return new PromotionStore(db);
   }
 
@@ -129,6 +105,11 @@ export class PromotionStore {
       .map(toPromotion);
   }
 
+  /** Who holds the line now (a build, a promotion, an approval), if anyone. */
+  lineLock(line: string): LineLock | undefined {
+    return this.locks.holder(line);
+  }
+
   /** The line's unfinished promotion or rollback, if any. */
   open(line: string): Promotion | undefined {
     const row = this.db.prepare<[string], PromotionRow>("SELECT * FROM promotions WHERE line = ? AND state IN ('running', 'interrupted')").get(line);
@@ -136,31 +117,29 @@ export class PromotionStore {
   }
 
   /**
-   * Starts a promotion or rollback of a line, owned by this process, unless
-   * another one is open on the line or a build is replacing its `-build`.
+   * Starts a promotion or rollback of a line, owned by this process, taking
+   * the line's lock, unless another promotion is open on the line or
+   * anything else holds it (a build, an approval on GitHub): then the answer
+   * says who, since when, why and how to release it.
    */
   begin(input: NewPromotion, owner: Owner = self()): BeginResult {
     return this.db
       .transaction((): BeginResult => {
         const holder = this.open(input.line);
-        if (holder) return { ok: false, holder, message: `${input.line} is busy: ${describeHolder(holder)}` };
-        const building = this.lineBuild(input.line);
-        if (building?.state === 'building') {
-          return {
-            ok: false,
-            message: `${input.line} is busy: build job ${building.jobId} started replacing ${input.baseName}-build at ${building.updatedAt}; promote once it has finished (goldsmith job ${building.jobId})`,
-          };
-        }
+        if (holder) return { ok: false, holder, message: `${input.line} is busy: ${describeHolder(holder)}; to release it: ${promotionReleaseOf(holder.action, holder.line)}` };
+        const lock = this.locks.holder(input.line);
+        if (lock && lock.token !== input.underLock) return { ok: false, message: describeLineLock(lock) };
         const { lastInsertRowid } = this.db
           .prepare(
-            `INSERT INTO promotions (line, action, base_name, folder, state, requester_source, requester_user, approvers, pull_request, expected_sums, owner_pid, owner_host, started_at)
-             VALUES (?, ?, ?, ?, 'running', ?, ?, ?, ?, ?, ?, ?, ?)`,
+            `INSERT INTO promotions (line, action, base_name, folder, platform, state, requester_source, requester_user, approvers, pull_request, expected_sums, owner_pid, owner_host, started_at)
+             VALUES (?, ?, ?, ?, ?, 'running', ?, ?, ?, ?, ?, ?, ?, ?)`,
           )
           .run(
             input.line,
             input.action,
             input.baseName,
-            input.folder,
+            input.location,
+            input.platform,
             input.requester.source,
             input.requester.user,
             JSON.stringify(input.approvers),
@@ -170,7 +149,22 @@ export class PromotionStore {
             owner.host,
             now(),
           );
-        return { ok: true, promotion: this.get(Number(lastInsertRowid))! };
+        const id = Number(lastInsertRowid);
+        this.locks.take(
+          {
+            line: input.line,
+            kind: input.action,
+            token: tokenOf(id),
+            // Under an approval the approver holds the line, as far as anyone turned away is concerned.
+            holder: lock?.holder ?? `${input.requester.source}:${input.requester.user}`,
+            reason: `promotion ${id} (${input.action} of ${input.line})${lock?.pullRequest ? ` approved on #${lock.pullRequest}` : ''}`,
+            release: promotionReleaseOf(input.action, input.line),
+            owner,
+            heldPastExit: true,
+          },
+          input.underLock,
+        );
+        return { ok: true, promotion: this.get(id)! };
       })
       .immediate();
   }
@@ -197,17 +191,23 @@ export class PromotionStore {
     return this.db.prepare<[number], JournalStep>('SELECT key, name, phase, detail, at FROM promotion_steps WHERE promotion_id = ? ORDER BY id').all(id);
   }
 
-  /** Ends a promotion for good. */
+  /** Ends a promotion for good, and frees its line (or hands it back to the approval it ran under). */
   finish(id: number, state: 'succeeded' | 'failed', reason: string | null, recordPath: string | null = null): Promotion {
-    this.db
-      .prepare('UPDATE promotions SET state = ?, reason = ?, record_path = ?, finished_at = ?, owner_pid = NULL, owner_host = NULL WHERE id = ?')
-      .run(state, reason, recordPath, now(), id);
+    this.db.transaction(() => {
+      this.db
+        .prepare('UPDATE promotions SET state = ?, reason = ?, record_path = ?, finished_at = ?, owner_pid = NULL, owner_host = NULL WHERE id = ?')
+        .run(state, reason, recordPath, now(), id);
+      this.locks.release(this.get(id)!.line, tokenOf(id));
+    })();
     return this.get(id)!;
   }
 
-  /** Leaves a promotion for a later resume: vCenter did not answer, or the process is stopping. */
+  /** Leaves a promotion for a later resume (the store did not answer, or the process is stopping); it keeps its line. */
   interrupt(id: number, reason: string): Promotion {
-    this.db.prepare("UPDATE promotions SET state = 'interrupted', reason = ?, owner_pid = NULL, owner_host = NULL WHERE id = ?").run(reason, id);
+    this.db.transaction(() => {
+      this.db.prepare("UPDATE promotions SET state = 'interrupted', reason = ?, owner_pid = NULL, owner_host = NULL WHERE id = ?").run(reason, id);
+      this.locks.setOwner(this.get(id)!.line, tokenOf(id), null);
+    })();
     return this.get(id)!;
   }
 
@@ -227,6 +227,7 @@ export class PromotionStore {
         const current = this.get(id);
         if (!current || !this.resumable(owner.host).some((row) => row.id === id)) return false;
         this.db.prepare("UPDATE promotions SET state = 'running', owner_pid = ?, owner_host = ? WHERE id = ?").run(owner.pid, owner.host, id);
+        this.locks.setOwner(current.line, tokenOf(id), owner);
         return true;
       })
       .immediate();
@@ -238,31 +239,21 @@ export class PromotionStore {
         'SELECT * FROM line_builds WHERE line = ?',
       )
       .get(line);
-    return row ? { line: row.line, state: row.state, jobId: row.job_id, record: row.record, moref: row.moref, updatedAt: row.updated_at } : undefined;
+    return row ? { line: row.line, state: row.state, jobId: row.job_id, record: row.record, ref: row.moref, updatedAt: row.updated_at } : undefined;
   }
 
-  /**
-   * Claims a line's `-build` for a build job, unless a promotion or rollback
-   * of the line is open: then answers with it (the build waits or fails).
-   */
-  markBuilding(line: string, jobId: number): { ok: true } | { ok: false; holder: Promotion } {
-    return this.db
-      .transaction(() => {
-        const holder = this.open(line);
-        if (holder) return { ok: false as const, holder };
-        this.db
-          .prepare("INSERT INTO line_builds (line, state, job_id, record, moref, updated_at) VALUES (?, 'building', ?, NULL, NULL, ?) ON CONFLICT (line) DO UPDATE SET state = 'building', job_id = excluded.job_id, record = NULL, moref = NULL, updated_at = excluded.updated_at")
-          .run(line, jobId, now());
-        return { ok: true as const };
-      })
-      .immediate();
+  /** Notes that a job is replacing the line's `-build` (the job's line lock keeps promotions away meanwhile). */
+  noteBuilding(line: string, jobId: number): void {
+    this.db
+      .prepare("INSERT INTO line_builds (line, state, job_id, record, moref, updated_at) VALUES (?, 'building', ?, NULL, NULL, ?) ON CONFLICT (line) DO UPDATE SET state = 'building', job_id = excluded.job_id, record = NULL, moref = NULL, updated_at = excluded.updated_at")
+      .run(line, jobId, now());
   }
 
-  /** Notes that a job built the line's `-build` for `record` (as `moref`, when known). */
-  markBuilt(line: string, jobId: number, record: string, moref: string | null): void {
+  /** Notes that a job built the line's `-build` for `record` (as the store's `ref`, when known). */
+  markBuilt(line: string, jobId: number, record: string, ref: string | null): void {
     this.db
       .prepare("INSERT INTO line_builds (line, state, job_id, record, moref, updated_at) VALUES (?, 'built', ?, ?, ?, ?) ON CONFLICT (line) DO UPDATE SET state = 'built', job_id = excluded.job_id, record = excluded.record, moref = excluded.moref, updated_at = excluded.updated_at")
-      .run(line, jobId, record, moref, now());
+      .run(line, jobId, record, ref, now());
   }
 
   /** Forgets the line's `-build`: its job failed (no `-build` is left), or a promotion consumed it. */

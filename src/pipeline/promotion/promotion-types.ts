@@ -5,16 +5,16 @@ export type PromotionState = 'running' | 'interrupted' | 'succeeded' | 'failed';
 
 /**
  * One operation of a promotion or rollback. The check step fixes the whole
- * plan, with managed object references, before anything changes, so a
- * resumed run acts on exactly the objects the first run saw.
+ * plan, with the store's references, before anything changes, so a resumed
+ * run acts on exactly the templates the first run saw.
  */
 export type PlannedOp =
-  | { key: string; name: string; kind: 'destroy'; moref: string | null; target: string; absent: string }
+  | { key: string; name: string; kind: 'destroy'; ref: string | null; target: string; absent: string }
   | {
       key: string;
       name: string;
       kind: 'rename';
-      moref: string | null;
+      ref: string | null;
       from: string;
       to: string;
       /** True when the object vanishing on its own is harmless (the old `<base>`): the step is then skipped. */
@@ -25,8 +25,8 @@ export type PlannedOp =
   | { key: string; name: string; kind: 'verify'; template: string };
 
 export interface PromotionPlan {
-  /** The vCenter (`host[:port]`) the references belong to: a resume elsewhere would act on strangers. */
-  vcenter: string;
+  /** The identity of the store the references belong to: a resume against another would act on strangers. */
+  store: string;
   ops: PlannedOp[];
 }
 
@@ -36,8 +36,10 @@ export interface Promotion {
   line: string;
   action: PromotionAction;
   baseName: string;
-  /** Inventory path of the templates folder. */
-  folder: string;
+  /** The line's platform: which template store the promotion works in. */
+  platform: string;
+  /** The store's location (templates folder, image directory) at the start: a resume works there. */
+  location: string;
   state: PromotionState;
   /** `revert` once a failure made goldsmith put the previous templates back. */
   direction: 'forward' | 'revert';
@@ -72,7 +74,8 @@ export interface LineBuild {
   state: 'building' | 'built';
   jobId: number | null;
   record: string | null;
-  moref: string | null;
+  /** The store's reference of the `-build` the job made, when known. */
+  ref: string | null;
   updatedAt: string;
 }
 
@@ -82,8 +85,9 @@ export type PromotionErrorCode = 'refused' | 'busy' | 'interrupted' | 'failed';
 /**
  * Why a promotion or rollback did not complete, in words for the user.
  * `refused`: nothing was touched. `busy`: another one holds the line.
- * `interrupted`: vCenter did not answer; running the same command again
- * resumes it. `failed`: goldsmith put the previous templates back.
+ * `interrupted`: the store did not answer (a transient error); running the
+ * same command again resumes it. `failed`: goldsmith put the previous
+ * templates back.
  */
 export class PromotionError extends Error {
   readonly exitCode = 1;

@@ -1,10 +1,10 @@
 import { join } from 'node:path';
 import type { LoadedConfig } from '../../config/load-config.js';
 import type { RecordSigner } from '../../evidence/write-record.js';
-import { openPromotionSession, type PromotionProgress } from './promotion-session.js';
+import type { PromotionProgress, PromotionStepHook } from './promotion-session.js';
 import { PromotionStore } from './promotion-store.js';
 import { PromotionError, type Promotion } from './promotion-types.js';
-import { runPromotion } from './run-promotion.js';
+import { resumeOpenPromotion } from './start-promotion.js';
 import type { Settings } from '../../config/settings.js';
 
 export interface ResumePromotionsOptions {
@@ -12,6 +12,7 @@ export interface ResumePromotionsOptions {
   signer: RecordSigner;
   settings: Settings;
   onProgress?: PromotionProgress | undefined;
+  stepHook?: PromotionStepHook | undefined;
 }
 
 /** How one resumed promotion ended. */
@@ -24,10 +25,11 @@ export interface ResumedPromotion {
 
 /**
  * Finishes every promotion and rollback left open: interrupted ones, and
- * those whose process (on this host) died between two steps. Each is taken
- * over atomically, so two processes starting at once never both run one.
- * Call it at start-up (goldsmith serve) and before a promote or rollback.
- * Needs no vSphere connection when nothing is open.
+ * those whose process (on this host) died between two steps, each in the
+ * store it started in (its platform, at its location). Each is taken over
+ * atomically, so two processes starting at once never both run one. Call it
+ * at start-up (goldsmith serve) and before a promote or rollback. Opens no
+ * store when nothing is open.
  *
  * @example
  * for (const done of await resumePromotions({ config, signer, settings })) console.log(done.message);
@@ -37,21 +39,20 @@ export async function resumePromotions(options: ResumePromotionsOptions): Promis
   const candidates = probe.resumable();
   probe.close();
   if (candidates.length === 0) return [];
-  const session = openPromotionSession(options);
   const results: ResumedPromotion[] = [];
-  try {
-    for (const candidate of candidates) {
-      if (!session.journal.takeOver(candidate.id)) continue;
+  for (const candidate of candidates) {
+    try {
+      const outcome = await resumeOpenPromotion(options, candidate);
+      if (outcome) results.push({ promotion: outcome.promotion, outcome: 'succeeded', message: `finished ${candidate.action} of ${candidate.line}: sealed ${outcome.record.record}` });
+    } catch (error) {
+      if (!(error instanceof PromotionError)) throw error;
+      const journal = PromotionStore.open(join(options.config.state_dir, 'jobs.sqlite'));
       try {
-        const outcome = await runPromotion(session, session.journal.get(candidate.id)!);
-        results.push({ promotion: outcome.promotion, outcome: 'succeeded', message: `finished ${candidate.action} of ${candidate.line}: sealed ${outcome.record.record}` });
-      } catch (error) {
-        if (!(error instanceof PromotionError)) throw error;
-        results.push({ promotion: session.journal.get(candidate.id)!, outcome: error.code, message: error.message });
+        results.push({ promotion: journal.get(candidate.id)!, outcome: error.code, message: error.message });
+      } finally {
+        journal.close();
       }
     }
-    return results;
-  } finally {
-    session.close();
   }
+  return results;
 }

@@ -1,7 +1,7 @@
 import { startPromotion, type PromotionRequest, type PromotionResult } from './start-promotion.js';
 
 /**
- * Rolls a vSphere line back one step: `<base>` is kept as
+ * Rolls a line back one step, in its platform's template store: `<base>` is kept as
  * `<base>-rolledback-<ts>` and `<base>-prev` becomes `<base>` again. Journaled
  * and sealed like a promotion (action `rollback`; its `build` is the build
  * record that `<base>-prev` was promoted from, when the journal knows it).

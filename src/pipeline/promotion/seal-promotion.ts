@@ -1,7 +1,7 @@
 import type { LoadedConfig } from '../../config/load-config.js';
 import type { PromotionDetails, PromotionStep } from '../../evidence/run-schema.js';
 import { writeRecord, type RecordSigner, type WrittenRecord } from '../../evidence/write-record.js';
-import type { VsphereConnection } from '../vsphere/read-vsphere-connection.js';
+import type { TemplateStore } from '../stores/template-store.js';
 import type { Promotion } from './promotion-types.js';
 import type { Settings } from '../../config/settings.js';
 
@@ -19,8 +19,9 @@ export interface SealPromotionOptions {
   config: LoadedConfig;
   promotion: Promotion;
   steps: PromotionStep[];
-  connection: VsphereConnection;
-  /** promote.log: every govc command and its output, already scrubbed. */
+  /** The store the promotion ran in: it describes the target, and its credentials are refused in the record. */
+  store: Pick<TemplateStore, 'describeTarget' | 'secrets'>;
+  /** promote.log: every store operation and its output, already scrubbed. */
   log: string;
   signer: RecordSigner;
   settings: Settings;
@@ -29,14 +30,15 @@ export interface SealPromotionOptions {
 /**
  * Seals the record of a completed promotion or rollback: who asked, who
  * approved, the build it promoted (by its SHA256SUMS digest), each step's
- * result, and promote.log. The vCenter password and every configured secret
- * are refused in the record.
+ * result, the store's description of the target, and promote.log. The
+ * store's own credentials and every configured secret are
+ * refused in the record.
  *
  * @example
- * const record = await sealPromotion({ config, promotion, steps, connection, log: 'promote.log', signer, settings });
+ * const record = await sealPromotion({ config, promotion, steps, store, log: 'promote.log', signer, settings });
  */
 export async function sealPromotion(options: SealPromotionOptions): Promise<WrittenRecord> {
-  const { promotion, connection } = options;
+  const { promotion, store } = options;
   const details: PromotionDetails = {
     action: promotion.action,
     line: promotion.line,
@@ -47,13 +49,13 @@ export async function sealPromotion(options: SealPromotionOptions): Promise<Writ
     finished_at: isoSeconds(new Date()),
     build: promotion.build,
     pull_request: promotion.pullRequest,
-    target: { platform: 'vsphere', vcenter: connection.vcenter, datacenter: connection.datacenter, folder: promotion.folder, template_name: promotion.baseName },
+    target: store.describeTarget(promotion.baseName),
     steps: options.steps,
   };
   return writeRecord({
     root: options.config.records,
     signer: options.signer,
     content: { kind: 'promotion', details, log: options.log },
-    secrets: [...options.settings.credentials(options.config.secret_env, options.config.baseDir), ...connection.secrets.map((value) => ({ name: 'GOVC_PASSWORD', value }))],
+    secrets: [...options.settings.credentials(options.config.secret_env, options.config.baseDir), ...store.secrets],
   });
 }

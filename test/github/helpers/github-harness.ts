@@ -9,7 +9,7 @@ import pino from 'pino';
 import { createGitHubApp, GITHUB_WEBHOOKS_PATH, type GitHubApp } from '../../../src/bot/github/create-github-app.js';
 import type { PromotionActions } from '../../../src/bot/github/promotion-actions.js';
 import { readGitHubSettings } from '../../../src/config/read-github-settings.js';
-import { vspherePromotionActions } from '../../../src/bot/github/vsphere-promotion-actions.js';
+import { storePromotionActions } from '../../../src/bot/github/store-promotion-actions.js';
 import { loadConfig } from '../../../src/config/load-config.js';
 import { loadMatrix } from '../../../src/config/load-matrix.js';
 import { readSigner } from '../../../src/evidence/read-signer.js';
@@ -18,11 +18,11 @@ import { writeKeyFiles } from '../../../src/evidence/write-key-files.js';
 import { writeRecord, type WrittenRecord } from '../../../src/evidence/write-record.js';
 import { JobStore } from '../../../src/pipeline/job-store.js';
 import { jobStorePathOf } from '../../../src/pipeline/open-job-store.js';
-import { findInfraBinary } from '../../../src/pipeline/vsphere/find-infra-binary.js';
-import { Govc } from '../../../src/pipeline/vsphere/govc.js';
-import { readVsphereConnection } from '../../../src/pipeline/vsphere/read-vsphere-connection.js';
-import { seedTemplate } from '../../../src/pipeline/vsphere/seed-template.js';
-import { startVcsim, type Vcsim } from '../../../src/pipeline/vsphere/start-vcsim.js';
+import { findInfraBinary } from '../../../src/pipeline/stores/vsphere/find-infra-binary.js';
+import { Govc } from '../../../src/pipeline/stores/vsphere/govc.js';
+import { readVsphereConnection } from '../../../src/pipeline/stores/vsphere/read-vsphere-connection.js';
+import { seedTemplate } from '../../../src/pipeline/stores/vsphere/seed-template.js';
+import { startVcsim, type Vcsim } from '../../../src/pipeline/stores/vsphere/start-vcsim.js';
 import { createGoldsmithServer } from '../../../src/server.js';
 import { FakeGitHub, type Account } from '../../fakes/github-api.js';
 import type { PipelineEnv } from '../../helpers/pipeline-env.js';
@@ -87,8 +87,11 @@ export interface GitHubHarness {
 export interface HarnessOptions {
   /** goldsmith.yaml lines under `github:` besides the repository. */
   githubYaml?: string[];
-  /** Wraps the real vSphere promotion (to hold it at its start, for concurrency tests). */
+  /** Wraps the real promotion (to hold it at its start, for concurrency tests). */
   wrapPromotion?: (actions: PromotionActions) => PromotionActions;
+  /** More matrix entries (a QEMU line, say), and goldsmith.yaml lines for them. */
+  extraLines?: Array<Record<string, unknown>>;
+  extraYaml?: string[];
 }
 
 /** A goldsmith working folder: the test lines plus SIM_LINES under packer/, a signing key, goldsmith.yaml. */
@@ -96,12 +99,12 @@ function makeEnv(options: HarnessOptions): PipelineEnv {
   const dir = makeTempDir('goldsmith-github-');
   cpSync(new URL('../../fixtures/lines', import.meta.url).pathname, join(dir, 'packer'), { recursive: true });
   const matrixFile = join(dir, 'packer', 'matrix.json');
-  writeFileSync(matrixFile, JSON.stringify([...(JSON.parse(readFileSync(matrixFile, 'utf8')) as object[]), ...SIM_LINES], null, 2));
+  writeFileSync(matrixFile, JSON.stringify([...(JSON.parse(readFileSync(matrixFile, 'utf8')) as object[]), ...SIM_LINES, ...(options.extraLines ?? [])], null, 2));
   writeKeyFiles(join(dir, 'keys'), 'goldsmith');
   const configFile = join(dir, 'goldsmith.yaml');
   const github = ['github:', `  repository: ${OWNER}/${REPO}`, ...(options.githubYaml ?? []).map((line) => `  ${line}`)];
   const vsphere = ['vsphere:', '  datacenter: DC0', '  folder: Templates'];
-  writeFileSync(configFile, ['records: records', 'state_dir: state', 'signing:', '  key: keys/signing.key', ...github, ...vsphere, ''].join('\n'));
+  writeFileSync(configFile, ['records: records', 'state_dir: state', 'signing:', '  key: keys/signing.key', ...github, ...vsphere, ...(options.extraYaml ?? []), ''].join('\n'));
   const config = loadConfig({ file: configFile, cwd: dir, paths: { config: undefined, records: undefined, signingKey: undefined } });
   return { dir, configFile, config, matrix: loadMatrix(config.packer.matrix), signer: readSigner(config.signing.key, 'goldsmith') };
 }
@@ -140,7 +143,7 @@ export async function startGitHubHarness(options: HarnessOptions = {}): Promise<
   const jobs = JobStore.open(jobStorePathOf(env.config));
   const thread: Array<[number, string]> = [];
   const credentials = readGitHubSettings({ APP_ID: String(APP_ID), PRIVATE_KEY_PATH: keyFile, WEBHOOK_SECRET: secret, GITHUB_API_URL: github.url }, env.dir)!;
-  const promotion = vspherePromotionActions({ config: env.config, signer: env.signer, settings: vsphereSettings });
+  const promotion = storePromotionActions({ config: env.config, signer: env.signer, settings: vsphereSettings });
   const app = await createGitHubApp({
     credentials,
     config: env.config,
