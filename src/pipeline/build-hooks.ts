@@ -24,6 +24,8 @@ export interface BuildHooks {
   beforeBuild(job: Job, entry: MatrixEntry, jobDir: string): Promise<void>;
   packerEnv?(job: Job, entry: MatrixEntry, jobDir: string): Record<string, string>;
   afterPacker?(job: Job, entry: MatrixEntry, jobDir: string): Promise<AfterPackerResult>;
+  /** The stage the job shows while `afterPacker` runs, when it is long enough to name (an image checklist). */
+  afterPackerStage?(entry: MatrixEntry): string | undefined;
   afterBuild(job: Job, ending: JobEnding, entry: MatrixEntry, jobDir: string): Promise<void>;
 }
 

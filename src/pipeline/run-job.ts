@@ -126,9 +126,10 @@ async function runJobSteps(job: Job, context: RunJobContext): Promise<{ ending: 
       return end({ state: 'failed', reason: 'the build succeeded but no record could be sealed: no signing key (set GOLDSMITH_SIGNING_KEY or signing.key)', exitCode: 0 });
     }
     // The platform's step after Packer (the image into the store, its checks) may still fail the build: then no record.
-    if (context.hooks?.afterPacker) {
-      // The image checklist boots the image: minutes the user should see named.
-      store.setStage(job.id, 'checking the image');
+    // A long step after Packer (an image checklist boots the image: minutes) is shown as a stage of its own.
+    const afterStage = context.hooks?.afterPackerStage?.(entry);
+    if (afterStage) {
+      store.setStage(job.id, afterStage);
       progress();
     }
     const after = (await context.hooks?.afterPacker?.(job, entry, jobDir)) ?? { ok: true as const };

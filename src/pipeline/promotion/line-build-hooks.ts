@@ -57,6 +57,7 @@ export function lineBuildHooks(options: LineBuildHooksOptions): BuildHooks {
     },
     packerEnv: (job, entry, jobDir) => hooksOf(entry)?.packerEnv(job, entry, jobDir) ?? {},
     afterPacker: async (job, entry, jobDir) => (await hooksOf(entry)?.afterPacker(job, entry, jobDir)) ?? { ok: true },
+    afterPackerStage: (entry) => hooksOf(entry)?.afterPackerStage,
     async afterBuild(job, ending, entry, jobDir) {
       const hooks = hooksOf(entry);
       if (!hooks) return;

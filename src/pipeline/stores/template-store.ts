@@ -147,6 +147,8 @@ export interface StoreBuildHooks {
   beforePacker(job: Job, entry: MatrixEntry, jobDir: string): Promise<void>;
   packerEnv(job: Job, entry: MatrixEntry, jobDir: string): Record<string, string>;
   afterPacker(job: Job, entry: MatrixEntry, jobDir: string): Promise<AfterPackerResult>;
+  /** The job's stage while afterPacker runs, when it takes long enough to name (QEMU: the image checklist). */
+  afterPackerStage?: string | undefined;
   builtRef(entry: MatrixEntry, jobDir: string): Promise<string | null>;
 }
 

@@ -81,6 +81,7 @@ export function qemuBuildHooks(options: QemuBuildHooksOptions): StoreBuildHooks 
       // The build VM's cloud-init seed: a throwaway key for Packer's SSH, never kept in the image.
       await writeQemuBuildSeed({ jobDir, env: options.settings.childEnv({ family: 'none' }) });
     },
+    afterPackerStage: 'checking the image',
     packerEnv: (_job, entry, jobDir) => ({
       ...qemuBuildSeedVars(jobDir),
       ...imagesYamlPackerVars(loadLineImagesYaml({ config: options.config, entry })),
