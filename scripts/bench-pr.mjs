@@ -153,6 +153,7 @@ async function main() {
   console.log(`all ${PRS}: ${total(now, 'requests')} requests, ${total(now, 'uploads')} blob uploads, ${fmtS(total(now, 'ms'))} opening (${fmtS(took)} with sealing)`);
   console.log(`baseline all ${PRS}: ${total(before, 'requests')} requests, ${total(before, 'uploads')} blob uploads, ${fmtS(total(before, 'ms'))} opening`);
   console.log(`requests of PR 1 / PR 2 / PR ${PRS}: ${now[0].requests} / ${now[1]?.requests} / ${last.requests} (baseline ${before[0].requests} / ${before[1]?.requests} / ${before.at(-1).requests}); PR ${PRS} opened in ${fmtS(last.ms)} (baseline ${fmtS(before.at(-1).ms)})`);
+  console.log(`ratio against the baseline (the old upload behaviour, same run): PR ${PRS} requests ${(last.requests / before.at(-1).requests).toFixed(2)}x, PR ${PRS} wall time ${(last.ms / before.at(-1).ms).toFixed(2)}x`);
 
   const missed = [];
   // The first pull request also carries the init record and fetches the installation token.
