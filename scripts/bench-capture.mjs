@@ -3,10 +3,11 @@
 // prints BENCH_MB (default 200) MB, against `packer build -machine-readable >
 // file` on the same template, alternating, in the same run. Prints both
 // medians, the ratio and goldsmith's peak RSS; exits 1 when a target is missed.
-import { execFileSync, spawn } from 'node:child_process';
-import { mkdirSync, openSync, readFileSync, rmSync, writeFileSync, closeSync } from 'node:fs';
+import { execFileSync } from 'node:child_process';
+import { mkdirSync, openSync, rmSync, writeFileSync, closeSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { median, timed } from './lib/bench-measure.mjs';
 
 const RUNS = Number(process.env.BENCH_RUNS ?? 3);
 const MB = Number(process.env.BENCH_MB ?? 200);
@@ -46,30 +47,6 @@ build {
   execFileSync('node', [join(repo, 'bin', 'goldsmith.js'), 'keygen', '--out', join(work, 'key')], { stdio: 'ignore' });
   writeFileSync(join(work, 'goldsmith.yaml'), 'records: records\nstate_dir: state\nsigning:\n  key: key/signing.key\n');
 }
-
-/** Runs a command to its end; returns seconds and the peak RSS (VmHWM) of the process itself, in MiB. */
-function timed(command, args, options) {
-  return new Promise((resolve, reject) => {
-    const started = process.hrtime.bigint();
-    const child = spawn(command, args, options);
-    let peakKiB = 0;
-    const poll = setInterval(() => {
-      try {
-        const hwm = /VmHWM:\s+(\d+) kB/.exec(readFileSync(`/proc/${child.pid}/status`, 'utf8'));
-        if (hwm) peakKiB = Math.max(peakKiB, Number(hwm[1]));
-      } catch {}
-    }, 100);
-    child.on('error', reject);
-    child.on('exit', (code) => {
-      clearInterval(poll);
-      const seconds = Number(process.hrtime.bigint() - started) / 1e9;
-      if (code !== 0) reject(new Error(`${command} ${args.join(' ')} exited ${code}`));
-      else resolve({ seconds, peakMiB: peakKiB / 1024 });
-    });
-  });
-}
-
-const median = (values) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)];
 
 setUp();
 const packerTimes = [];
