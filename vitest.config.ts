@@ -7,5 +7,7 @@ export default defineConfig({
     testTimeout: 60_000,
     hookTimeout: 120_000,
     pool: 'forks',
+    // Two test files at once on two cores: most tests wait on child processes (goldsmith, Packer, vcsim), not the CPU.
+    maxWorkers: 2,
   },
 });

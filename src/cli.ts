@@ -146,7 +146,7 @@ program
 program
   .command('promote')
   .description("Promote a line's latest build on its platform's template store: <base>-build becomes <base>, the old <base> is kept as <base>-prev; seals a promotion record.")
-  .argument('<line>', 'line key or alias (a line whose platform keeps templates: vsphere, qemu)')
+  .argument('<line>', 'line key or alias (a line whose platform keeps templates: vsphere, qemu, proxmox)')
   .option('--expect-sums <sha256>', "refuse unless the line's latest build record's SHA256SUMS still has this SHA-256 (what was approved)")
   .option('--requested-by <user>', 'who asks, and approves (default: the current user)')
   .option('--dry-run', 'print what the check finds and each step it would take; change nothing')
@@ -156,8 +156,10 @@ program
       'rename <base>-build to <base>, verify, seal the record. A promotion an earlier process left unfinished\n' +
       '(killed, or the store unreachable) is finished first: running the same command again completes it.\n' +
       'Stores: vSphere (GOVC_URL, GOVC_USERNAME, GOVC_PASSWORD; vsphere.folder), QEMU (qemu.image_dir, whose\n' +
-      '<base>-build.qcow2 must match the SHA-256 of the image the build record names). A line held by a build,\n' +
-      'another promotion or an approval is refused, naming who holds it, since when, why and how to release it.\n' +
+      '<base>-build.qcow2 must match the SHA-256 of the image the build record names), Proxmox (PROXMOX_URL,\n' +
+      'PROXMOX_TOKEN_ID, PROXMOX_TOKEN_SECRET; proxmox.node; a stable_vmid line keeps <base> at its vmid by full clone).\n' +
+      'A line held by a build, another promotion or an approval is refused, naming who holds it, since when, why\n' +
+      'and how to release it.\n' +
       'Exit status: 0 promoted (or, with --dry-run, would be), 1 refused, busy, interrupted or failed (the message says which).\n\n' +
       'Example:\n  goldsmith promote ubuntu-24.04 --dry-run\n  goldsmith promote ubuntu-24.04\n  goldsmith promote win2025 --expect-sums 3f5a…(64 hex digits)',
   )
@@ -169,7 +171,7 @@ program
 program
   .command('rollback')
   .description("Roll a line back one step on its platform's template store: <base>-prev becomes <base> again; the replaced template is kept as <base>-rolledback-<ts>.")
-  .argument('<line>', 'line key or alias (a line whose platform keeps templates: vsphere, qemu)')
+  .argument('<line>', 'line key or alias (a line whose platform keeps templates: vsphere, qemu, proxmox)')
   .option('--requested-by <user>', 'who asks, and approves (default: the current user)')
   .option('--dry-run', 'print what the check finds and each step it would take; change nothing')
   .addHelpText(
@@ -190,7 +192,8 @@ program
   .addHelpText(
     'after',
     '\nvSphere: the reference is the managed object reference; creation time is config.createDate, or config.modified\n' +
-      'where vCenter does not set it (vcsim). QEMU: the reference is the image file\'s inode; creation time is its birth time.\n\n' +
+      'where vCenter does not set it (vcsim). QEMU: the reference is the image file\'s inode; creation time is its birth time.\n' +
+      'Proxmox: the reference is <vmid>-<creation stamp>; creation time is the VM\'s meta ctime.\n\n' +
       'Example:\n  goldsmith templates ubuntu-24.04',
   )
   .action(async (line: string | undefined, options: { json?: boolean }) => {

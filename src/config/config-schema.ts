@@ -82,6 +82,26 @@ export const qemuSchema = z
   })
   .strict();
 
+export const proxmoxSchema = z
+  .object({
+    /** The node that keeps the Proxmox lines' templates (Packer's proxmox_node). */
+    node: z.string().regex(/^[A-Za-z0-9][A-Za-z0-9.-]*$/, 'give the Proxmox node name, for example "pve"').optional(),
+    /** A PEM file of the CA that signed the API's certificate (a self-signed one: the certificate itself). Relative to the file. */
+    ca_file: z.string().min(1).optional(),
+    /** The SHA-256 fingerprint of the API's certificate (`AB:CD:…`, as `pvenode cert info` prints it), pinned instead of a CA. */
+    fingerprint: z
+      .string()
+      .regex(/^([0-9A-Fa-f]{2}:){31}[0-9A-Fa-f]{2}$/, 'give the SHA-256 fingerprint as 32 hex pairs separated by colons (pvenode cert info)')
+      .optional(),
+    /** VMIDs reserved per line, from its `vmid` up (docs/proxmox.md): the builds, `-prev` and rolled-back templates live there. */
+    vmid_block: z.number().int().min(3, 'reserve at least 3 VMIDs per line (the template, -prev and -build)').max(1000).default(10),
+    /** The storage full clones go to (VMID-stable promotion); default: the source's. */
+    clone_storage: z.string().min(1).optional(),
+    /** Minutes a Proxmox task (a full clone, a destroy) may take. */
+    task_timeout_minutes: z.number().positive().max(24 * 60).default(30),
+  })
+  .strict();
+
 /** goldsmith.yaml (or .json): everything but secrets. Paths are relative to the file. */
 export const configSchema = z
   .object({
@@ -124,6 +144,7 @@ export const configSchema = z
     secret_env: z.array(envName).default([]),
     vsphere: vsphereSchema.default({ folder: 'Templates' }),
     qemu: qemuSchema.default({ image_dir: 'images' }),
+    proxmox: proxmoxSchema.default({ vmid_block: 10, task_timeout_minutes: 30 }),
     slack: slackSchema.default({ permissions: { build: [], cancel: [], rollback: [] } }),
     github: githubSchema.default({ base_branch: 'main', approvals_required: 1, approver_teams: [], approve_on_review: false, logins: {} }),
   })

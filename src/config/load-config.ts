@@ -54,5 +54,6 @@ export function loadConfig(options: { file?: string | undefined; cwd: string; pa
     packer: { ...config.packer, matrix: at(config.packer.matrix), var_files: config.packer.var_files.map(at) },
     signing: { ...config.signing, key: signingKey },
     qemu: { ...config.qemu, image_dir: at(config.qemu.image_dir) },
+    proxmox: { ...config.proxmox, ca_file: config.proxmox.ca_file ? at(config.proxmox.ca_file) : undefined },
   };
 }

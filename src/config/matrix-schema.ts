@@ -44,13 +44,18 @@ const entryBaseSchema = z.object({
   only: z.string().min(1).optional(),
   /** Minutes before Packer is interrupted; fractions allowed (tests use seconds). */
   timeout_minutes: z.number().positive().max(24 * 60).default(120),
-  /** Proxmox only: the VMID Packer builds `<base_name>-build` at (scheme in docs/lines.md). */
+  /**
+   * Proxmox only: the first VMID of the line's reserved block (`proxmox.vmid_block` of them, scheme in
+   * docs/proxmox.md). With `stable_vmid` the live `<base_name>` always has this VMID.
+   */
   vmid: z
     .number()
     .int()
-    .min(100, 'give a Proxmox VMID from 100 up (templates use 9000-9999, see docs/lines.md)')
+    .min(100, 'give a Proxmox VMID from 100 up (the first of the line\'s block, see docs/proxmox.md)')
     .max(999_999_999, 'give a Proxmox VMID of at most 999999999')
     .optional(),
+  /** Proxmox only: promotion keeps the live template at `vmid` (a full clone of the approved build), not only its name (docs/proxmox.md). */
+  stable_vmid: z.boolean().optional(),
 });
 
 const linuxEntrySchema = entryBaseSchema.extend({
@@ -81,7 +86,7 @@ export const matrixSchema = z.array(matrixEntrySchema).superRefine((entries, ctx
       ctx.addIssue({
         code: 'custom',
         path: [index, 'vmid'],
-        message: 'give Proxmox lines a "vmid" (the VMID of <base_name>-build; see the scheme in docs/lines.md)',
+        message: 'give Proxmox lines a "vmid" (the first VMID of the line\'s reserved block; see docs/proxmox.md)',
       });
     }
     if (entry.platform === 'qemu' && entry.os !== 'linux') {
@@ -97,6 +102,12 @@ export const matrixSchema = z.array(matrixEntrySchema).superRefine((entries, ctx
         path: [index, 'iso_datastore_path'],
         message: 'remove "iso_datastore_path": QEMU lines have no datastore (the base image is a var-file setting)',
       });
+    }
+    if (entry.platform === 'proxmox' && !/^[A-Za-z0-9]([A-Za-z0-9-]*[A-Za-z0-9])?(\.[A-Za-z0-9]([A-Za-z0-9-]*[A-Za-z0-9])?)*$/.test(entry.base_name)) {
+      ctx.addIssue({ code: 'custom', path: [index, 'base_name'], message: 'Proxmox names VMs with DNS names: use letters, digits, dashes and dots (no underscores)' });
+    }
+    if (entry.platform !== 'proxmox' && entry.stable_vmid !== undefined) {
+      ctx.addIssue({ code: 'custom', path: [index, 'stable_vmid'], message: 'remove "stable_vmid": only Proxmox lines have VMIDs' });
     }
     if (entry.platform !== 'proxmox' && entry.vmid !== undefined) {
       ctx.addIssue({ code: 'custom', path: [index, 'vmid'], message: 'remove "vmid": only Proxmox lines have one' });

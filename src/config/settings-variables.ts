@@ -39,7 +39,7 @@ export const SETTINGS_VARIABLES: readonly SettingsVariable[] = [
   { name: 'GOVC_PASSWORD', credential: true, purpose: "the vCenter user's password" },
   { name: 'GOVC_INSECURE', credential: false, purpose: "1 to skip vCenter's TLS check (labs only)" },
   { name: 'GOVC_DATACENTER', credential: false, purpose: 'the datacenter, when `vsphere.datacenter` is not set' },
-  { name: 'PROXMOX_URL', credential: false, purpose: 'the Proxmox VE API base' },
+  { name: 'PROXMOX_URL', credential: false, purpose: 'the Proxmox VE API (https://host:8006, or its /api2/json base), for Proxmox promotion' },
   { name: 'PROXMOX_TOKEN_ID', credential: false, purpose: 'the Proxmox API token id (user@realm!name)' },
   { name: 'PROXMOX_TOKEN_SECRET', credential: true, purpose: "the Proxmox API token's secret" },
   { name: 'AWS_SECRET_ACCESS_KEY', credential: true, purpose: 'never read by goldsmith; scrubbed wherever it appears' },

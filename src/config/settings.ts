@@ -3,6 +3,7 @@ import { pickChildEnv } from './child-env.js';
 import { findCredentials, type Credential } from './find-credentials.js';
 import { readGitHubSettings, type GitHubAppCredentials } from './read-github-settings.js';
 import { readGovcSettings, type GovcSettings } from './read-govc-settings.js';
+import { readProxmoxSettings, type ProxmoxSettings } from './read-proxmox-settings.js';
 import { readSlackSettings, type SlackSettings } from './read-slack-settings.js';
 import { SettingsError } from './settings-error.js';
 
@@ -95,6 +96,13 @@ export class Settings {
     const govc = readGovcSettings(this.env);
     // govc's log is scrubbed of everything goldsmith holds, not only the vCenter password.
     return { ...govc, secrets: [...new Set([...govc.secrets, ...findCredentials(this.env, []).map((credential) => credential.value)])] };
+  }
+
+  /** The Proxmox VE API (PROXMOX_*); throws naming the variable when one is missing or malformed. */
+  proxmox(): ProxmoxSettings {
+    const proxmox = readProxmoxSettings(this.env);
+    // The store's log is scrubbed of everything goldsmith holds, not only the token's secret.
+    return { ...proxmox, secrets: [...new Set([...proxmox.secrets, ...findCredentials(this.env, []).map((credential) => credential.value)])] };
   }
 
   /**

@@ -9,5 +9,6 @@ describe('goldsmith.example.yaml', () => {
     expect(config.file).toBe(file);
     expect(config.github.repository).toBe('acme/golden-images');
     expect(config.slack.permissions.rollback).toEqual(['U0LEADENG']);
+    expect(config.proxmox).toEqual({ node: 'pve', ca_file: fileURLToPath(new URL('../../pve-root-ca.pem', import.meta.url)), vmid_block: 10, task_timeout_minutes: 30 });
   });
 });

@@ -3,6 +3,7 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { loadImagesYaml } from '../../src/config/load-images-yaml.js';
 import { readLineAdminUser } from '../../src/config/read-line-admin-user.js';
+import { proxmoxLinesOf } from '../../src/pipeline/stores/proxmox/proxmox-lines.js';
 import {
   builtHere,
   loadBuildFolder,
@@ -68,11 +69,11 @@ describe('packer/matrix.json', () => {
     });
   });
 
-  it('keeps Proxmox VMIDs in the template range 9000-9999, one per line', () => {
+  it('gives each Proxmox line a block of VMIDs of its own, 9 + family + version + slot (docs/proxmox.md)', () => {
     const proxmox = lines.filter((l) => l.platform === 'proxmox');
-    expect(proxmox.map((l) => l.key).sort()).toEqual(['tpl-rocky-9', 'tpl-ubuntu-22.04', 'tpl-ubuntu-24.04', 'tpl-win2022']);
-    for (const entry of proxmox) expect(entry.vmid, entry.key).toBeGreaterThanOrEqual(9000);
-    for (const entry of proxmox) expect(entry.vmid, entry.key).toBeLessThanOrEqual(9999);
+    expect(Object.fromEntries(proxmox.map((l) => [l.key, l.vmid]))).toEqual({ 'tpl-ubuntu-22.04': 91220, 'tpl-ubuntu-24.04': 91240, 'tpl-rocky-9': 92090, 'tpl-win2022': 95220 });
+    // The store refuses overlapping blocks: the shipped ones must not.
+    expect(() => proxmoxLinesOf(lines, 10)).not.toThrow();
   });
 });
 
@@ -134,7 +135,7 @@ describe.each(lines.map((l) => [l.key, l] as const))('line %s', (_key, entry) =>
         // Secrets come from PKR_VAR_* only: no default, never in a var-file.
         expect(variable.default, `${name} is sensitive: it must have no default`).toBeUndefined();
         expect(set.has(name), `${name} is sensitive: set it with PKR_VAR_${name}, not in a var-file`).toBe(false);
-      } else if (variable.default === undefined && entry.platform === 'qemu' && qemuBuildVariables.has(name)) {
+      } else if (variable.default === undefined && ((entry.platform === 'qemu' && qemuBuildVariables.has(name)) || (entry.platform === 'proxmox' && name === 'vm_id'))) {
         expect(set.has(name), `${name} is set by goldsmith for each build: keep it out of var-files`).toBe(false);
       } else if (variable.default === undefined) {
         expect(set.has(name), `${name} has no default: set it in ${[...entry.var_files, entry.config].join(' or ')}`).toBe(true);
@@ -149,7 +150,7 @@ describe.each(lines.map((l) => [l.key, l] as const))('line %s', (_key, entry) =>
     }
   });
 
-  it('agrees with the matrix on the install media (and the VMID on Proxmox)', async () => {
+  it('agrees with the matrix on the install media (and leaves the VMID to goldsmith on Proxmox)', async () => {
     const { vars } = await lineContext(entry);
     if (entry.platform === 'vsphere') {
       expect(vars.iso_path).toBe(`${entry.iso_datastore_path}/${entry.iso_file}`);
@@ -160,7 +161,8 @@ describe.each(lines.map((l) => [l.key, l] as const))('line %s', (_key, entry) =>
       expect(vars.base_image_checksum).toMatch(/^(file:|sha256:)/);
     } else {
       expect(vars.iso_file).toBe(entry.iso_file);
-      expect(vars.vm_id).toBe(entry.vmid);
+      // goldsmith chooses the VMID (PKR_VAR_vm_id): a var-file's vm_id would override it.
+      expect(vars.vm_id).toBeUndefined();
     }
   });
 

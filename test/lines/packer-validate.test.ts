@@ -34,7 +34,8 @@ async function validate(entry: MatrixEntry, env: Record<string, string>, extra: 
       cwd: dir,
       reject: false,
       extendEnv: false,
-      env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? root, CHECKPOINT_DISABLE: '1', ...env },
+      // goldsmith gives a Proxmox build its VMID (PKR_VAR_vm_id), as here the block's first.
+      env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? root, CHECKPOINT_DISABLE: '1', ...(entry.vmid !== undefined ? { PKR_VAR_vm_id: String(entry.vmid) } : {}), ...env },
     });
     return { exitCode: result.exitCode, output: `${result.stdout}\n${result.stderr}` };
   } finally {

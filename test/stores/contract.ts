@@ -56,12 +56,13 @@ async function killAt(store: StoreFixture, args: string[], point: string): Promi
  * first promotion, rollback, a missing `-build` refused with its message,
  * and `kill -9` between every pair of steps of a promotion and of a rollback,
  * then a retry that finishes it in a consistent state with one record and a
- * clean audit.
+ * clean audit (`crashes: false` leaves the kills out, for a second mode of a
+ * store whose first mode runs them).
  *
  * @example
  * storeContract('qemu', makeQemuFixture);
  */
-export function storeContract(platform: string, makeFixture: () => Promise<StoreFixture>): void {
+export function storeContract(platform: string, makeFixture: () => Promise<StoreFixture>, options: { crashes?: boolean } = {}): void {
   describe(`the ${platform} store: promote and roll back`, () => {
     it('promotes the first build of a line that has no <base> yet', async () => {
       const store = await makeFixture();
@@ -115,6 +116,9 @@ export function storeContract(platform: string, makeFixture: () => Promise<Store
       expect(store.promotionRuns()).toEqual([]);
     });
   });
+
+  // A store whose every operation is one atomic call adds nothing to the crash matrix another mode of it already runs.
+  if (options.crashes === false) return;
 
   describe(`the ${platform} store: a promotion killed with SIGKILL between any two steps`, () => {
     it.each(pointsOf(PROMOTE_STEPS))('killed at %s, a retry finishes it: one record, consistent, a clean audit', async (point) => {

@@ -56,7 +56,7 @@ variable "base_name" {
 
 variable "vm_id" {
   type        = number
-  description = "VMID of the <base_name>-build template; see the VMID scheme in docs/lines.md."
+  description = "VMID of the <base_name>-build template: goldsmith sets it (PKR_VAR_vm_id) inside the line's block; see docs/proxmox.md."
 }
 
 variable "iso_file" {

@@ -1,3 +1,4 @@
+import { proxmoxPlatform } from './proxmox/proxmox-platform.js';
 import { qemuPlatform } from './qemu/qemu-platform.js';
 import type { StoreContext, TemplatePlatform, TemplateStore } from './template-store.js';
 import { vspherePlatform } from './vsphere/vsphere-platform.js';
@@ -11,6 +12,7 @@ import { vspherePlatform } from './vsphere/vsphere-platform.js';
 export const TEMPLATE_PLATFORMS: Readonly<Record<string, TemplatePlatform>> = {
   vsphere: vspherePlatform,
   qemu: qemuPlatform,
+  proxmox: proxmoxPlatform,
 };
 
 /**
