@@ -2,7 +2,7 @@
 // line (Packer, QEMU under software emulation, Ansible) built BENCH_ROUNDS (3) times by
 // a bare `packer build` and by `goldsmith build --wait`, alternating which goes first,
 // in the same run; each round also builds the Debian base disk afresh (the "base"
-// stage; BENCH_BASE=0 skips it). About 9 minutes a round on 2 cores: run it alone.
+// stage; BENCH_BASE=0 skips it). About 8 minutes a round on 2 cores: run it alone.
 //
 // goldsmith's build time excludes the image checklist (its own timings, from the job's
 // checklist.log), which the bare build does not do; everything else it does counts:

@@ -18,8 +18,8 @@ const TOKEN_ID = /^[^\s@!=]+@[^\s@!=]+![A-Za-z][A-Za-z0-9._-]*$/;
 
 /**
  * Reads PROXMOX_URL, PROXMOX_TOKEN_ID and PROXMOX_TOKEN_SECRET. The URL may
- * be the host (`https://pve.example.internal:8006`) or the API base
- * (`…/api2/json`); the port defaults to 8006. Errors name the variable to
+ * be the host (`https://pve.example.internal:8006`), the API base
+ * (`…/api2/json`), or a reverse proxy's path to it; the port defaults to 8006. Errors name the variable to
  * set, never the secret.
  *
  * @example
@@ -44,6 +44,10 @@ export function readProxmoxSettings(env: Readonly<Record<string, string>>): Prox
   const secret = env.PROXMOX_TOKEN_SECRET ?? '';
   if (!secret) throw new SettingsError(`PROXMOX_TOKEN_SECRET is not set: give the secret Proxmox showed when ${tokenId} was created`);
   if (/\s/.test(secret)) throw new SettingsError('PROXMOX_TOKEN_SECRET holds white space: give the secret alone (a UUID such as 0b6f…), without the token id or "PVEAPIToken="');
-  const host = url.port ? url.host : `${url.hostname}:8006`;
-  return { apiBase: `https://${host}/api2/json`, host, tokenId, authorization: `PVEAPIToken=${tokenId}=${secret}`, secrets: [secret] };
+  // URL drops a port that is the scheme's default (443): read it from the text, so :443 is kept and none means 8006.
+  const port = /^(?:[a-z]+:\/\/)?(?:\[[^\]]+\]|[^:/?#]+):(\d+)/i.exec(raw)?.[1] ?? '8006';
+  const host = `${url.hostname}:${port}`;
+  // A reverse proxy may serve the API under a path of its own: keep it, whether or not /api2/json was given.
+  const prefix = url.pathname.replace(/\/+$/, '').replace(/\/api2\/json$/, '');
+  return { apiBase: `https://${host}${prefix}/api2/json`, host, tokenId, authorization: `PVEAPIToken=${tokenId}=${secret}`, secrets: [secret] };
 }

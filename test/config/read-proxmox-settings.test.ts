@@ -11,6 +11,8 @@ describe('readProxmoxSettings', () => {
     // The API base itself, or a host alone, work too; the port defaults to 8006.
     expect(readProxmoxSettings({ ...good, PROXMOX_URL: 'https://pve.example.internal:8006/api2/json' }).apiBase).toBe('https://pve.example.internal:8006/api2/json');
     expect(readProxmoxSettings({ ...good, PROXMOX_URL: 'pve.example.internal' }).apiBase).toBe('https://pve.example.internal:8006/api2/json');
+    expect(readProxmoxSettings({ ...good, PROXMOX_URL: 'https://gw.example.internal/pve/' }).apiBase).toBe('https://gw.example.internal:8006/pve/api2/json');
+    expect(readProxmoxSettings({ ...good, PROXMOX_URL: 'https://gw.example.internal:443/pve/api2/json/' }).apiBase).toBe('https://gw.example.internal:443/pve/api2/json');
   });
 
   it.each([

@@ -24,7 +24,7 @@ describe('Proxmox builds through the job queue (a null-builder stand-in creates 
     expect(env.vmids()).toEqual({ [`${base}-build`]: vmid + 1 });
     const run = JSON.parse(readFileSync(join(env.config.records, 'builds', line, 'latest', 'run.json'), 'utf8'));
     expect(run.target).toEqual({ platform: 'proxmox', node, vmid: vmid + 1, template_name: `${base}-build` });
-    expect(readFileSync(join(env.config.records, 'builds', line, 'latest', 'README.md'), 'utf8')).toContain(`${base}-build`);
+    expect(readFileSync(join(env.config.records, 'builds', line, 'latest', 'README.md'), 'utf8')).toContain(`Proxmox template \`${base}-build\` (VMID ${vmid + 1}) on node ${node}`);
 
     const promote = await env.cli(['promote', line]);
     expect(promote.exitCode, promote.stdout + promote.stderr).toBe(0);

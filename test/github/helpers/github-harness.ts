@@ -92,6 +92,8 @@ export interface HarnessOptions {
   /** More matrix entries (a QEMU line, say), and goldsmith.yaml lines for them. */
   extraLines?: Array<Record<string, unknown>>;
   extraYaml?: string[];
+  /** More settings for the promotion (a Proxmox API's PROXMOX_*). */
+  extraEnv?: Record<string, string>;
 }
 
 /** A goldsmith working folder: the test lines plus SIM_LINES under packer/, a signing key, goldsmith.yaml. */
@@ -121,7 +123,7 @@ function makeEnv(options: HarnessOptions): PipelineEnv {
 export async function startGitHubHarness(options: HarnessOptions = {}): Promise<GitHubHarness> {
   const env = makeEnv(options);
   const sim = await startVcsim(findInfraBinary('vcsim', TEST_SETTINGS.paths));
-  const vsphereSettings = Settings.from({ GOVC_URL: `https://${sim.server}/sdk`, GOVC_USERNAME: 'user', GOVC_PASSWORD: VSPHERE_PASSWORD, GOVC_INSECURE: '1' });
+  const vsphereSettings = Settings.from({ GOVC_URL: `https://${sim.server}/sdk`, GOVC_USERNAME: 'user', GOVC_PASSWORD: VSPHERE_PASSWORD, GOVC_INSECURE: '1', ...options.extraEnv });
   const govc = new Govc({ connection: readVsphereConnection(vsphereSettings.govc(), env.config), binary: findInfraBinary('govc', TEST_SETTINGS.paths) });
 
   const { privateKey, publicKey } = generateKeyPairSync('rsa', { modulusLength: 2048 });
