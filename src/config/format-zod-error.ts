@@ -1,17 +1,20 @@
 import type { z } from 'zod';
+import { describeZodIssue } from './describe-zod-issue.js';
 
 /**
- * One line per problem, each naming the file, the path inside it and the fix.
+ * One line per problem, each naming the file, the path inside it and the fix
+ * in plain words (describeZodIssue; pass the schema for "did you mean").
  *
  * @example
- * formatZodError('goldsmith.yaml', error)
- * // 'goldsmith.yaml: max_parallel: Too big: expected number to be <=32'
+ * formatZodError('goldsmith.yaml', error, undefined, configSchema)
+ * // 'goldsmith.yaml: max_parallel: must be at most 32'
+ * // 'goldsmith.yaml: (top level): unknown key "max_paralel": did you mean "max_parallel"?'
  */
-export function formatZodError(file: string, error: z.ZodError, describePath?: (path: PropertyKey[]) => string): string {
+export function formatZodError(file: string, error: z.ZodError, describePath?: (path: PropertyKey[]) => string, schema?: z.core.$ZodType): string {
   return error.issues
-    .map((issue) => {
+    .flatMap((issue) => {
       const where = describePath ? describePath(issue.path) : issue.path.map(String).join('.') || '(top level)';
-      return `${file}: ${where}: ${issue.message}`;
+      return describeZodIssue(issue, schema).map((message) => `${file}: ${where}: ${message}`);
     })
     .join('\n');
 }

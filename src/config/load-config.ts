@@ -39,7 +39,7 @@ export function loadConfig(options: { file?: string | undefined; cwd: string; pa
   if (named && !existsSync(file!)) throw new Error(`config file ${file} does not exist; pass --config with an existing file or unset GOLDSMITH_CONFIG`);
   const raw = file ? parseFile(file) : {};
   const parsed = configSchema.safeParse(raw);
-  if (!parsed.success) throw new Error(formatZodError(file ?? 'config', parsed.error));
+  if (!parsed.success) throw new Error(formatZodError(file ?? 'config', parsed.error, undefined, configSchema));
   const config = parsed.data;
   const baseDir = file ? dirname(file) : options.cwd;
   const at = (path: string) => (isAbsolute(path) ? path : resolve(baseDir, path));

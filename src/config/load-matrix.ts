@@ -21,10 +21,16 @@ export function loadMatrix(path: string): Matrix {
   if (parsed.success) return parsed.data;
   const entries = Array.isArray(raw) ? raw : [];
   throw new Error(
-    formatZodError(path, parsed.error, ([index, ...rest]) => {
-      const key = typeof index === 'number' ? (entries[index] as { key?: unknown } | undefined)?.key : undefined;
-      const entry = typeof index === 'number' ? `entry ${index}${typeof key === 'string' ? ` ("${key}")` : ''}` : '(top level)';
-      return rest.length > 0 ? `${entry}: ${rest.map(String).join('.')}` : entry;
-    }),
+    formatZodError(
+      path,
+      parsed.error,
+      ([index, ...rest]) => {
+        const key = typeof index === 'number' ? (entries[index] as { key?: unknown } | undefined)?.key : undefined;
+        // People count entries from one, as an editor numbers them; the key says which when there is one.
+        const entry = typeof index === 'number' ? `entry ${index + 1}${typeof key === 'string' ? ` ("${key}")` : ''}` : '(top level)';
+        return rest.length > 0 ? `${entry}: ${rest.map(String).join('.')}` : entry;
+      },
+      matrixSchema,
+    ),
   );
 }

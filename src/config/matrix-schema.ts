@@ -64,7 +64,7 @@ const linuxEntrySchema = entryBaseSchema.extend({
   sums_url: z.string().url().optional(),
   iso_file: z.string().min(1).optional(),
   discover: linuxDiscoverySchema.optional(),
-});
+}).strict();
 
 const windowsEntrySchema = entryBaseSchema.extend({
   os: z.literal('windows'),
@@ -72,9 +72,9 @@ const windowsEntrySchema = entryBaseSchema.extend({
   iso_file: z.string().min(1),
   iso_checksum: z.string().regex(/^(sha256:)?[0-9a-f]{64}$/i, 'give the ISO SHA-256 as 64 hex digits').optional(),
   edition: z.string().min(1),
-});
+}).strict();
 
-/** One OS line of `packer/matrix.json`. */
+/** One OS line of `packer/matrix.json`. Unknown keys are refused (with "did you mean"): a misspelt key must not be ignored. */
 export const matrixEntrySchema = z.discriminatedUnion('os', [linuxEntrySchema, windowsEntrySchema]);
 
 /** `packer/matrix.json`: one entry per OS line, the single source of truth. */
@@ -118,7 +118,7 @@ export const matrixSchema = z.array(matrixEntrySchema).superRefine((entries, ctx
         ctx.addIssue({
           code: 'custom',
           path: [index, 'vmid'],
-          message: `VMID ${entry.vmid} is already used by entry ${first}; give each line its own`,
+          message: `VMID ${entry.vmid} is already used by entry ${first + 1} ("${entries[first]!.key}"); give each line its own`,
         });
       } else vmids.set(entry.vmid, index);
     }
@@ -128,7 +128,7 @@ export const matrixSchema = z.array(matrixEntrySchema).superRefine((entries, ctx
         ctx.addIssue({
           code: 'custom',
           path: [index, name === entry.key ? 'key' : 'aliases'],
-          message: `"${name}" is already used by entry ${first}; keys and aliases must be unique`,
+          message: `"${name}" is already used by entry ${first + 1} ("${entries[first]!.key}"); keys and aliases must be unique`,
         });
       } else seen.set(name, index);
     }

@@ -1,3 +1,5 @@
+import { readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { runCli } from '../helpers/run-cli.js';
 import { makePipelineEnv } from '../helpers/pipeline-env.js';
@@ -64,6 +66,18 @@ describe('goldsmith build and the job commands', () => {
     const matrix = await runCli(['--config', env.configFile, 'matrix']);
     expect(matrix.stdout).toMatch(/^test-ok\s+enabled\s+local\s+tpl-test-ok\s+ok$/m);
     expect(matrix.stdout).toMatch(/^test-slow\s+disabled/m);
+    expect(matrix.stdout).not.toContain('is the default');
+  });
+
+  it('marks a line whose platform the matrix leaves out, naming the default and the fix', async () => {
+    const env = makePipelineEnv();
+    const file = join(env.dir, 'packer', 'matrix.json');
+    const entries = JSON.parse(readFileSync(file, 'utf8')) as Array<Record<string, unknown>>;
+    delete entries[0]!.platform;
+    writeFileSync(file, JSON.stringify(entries));
+    const matrix = await runCli(['--config', env.configFile, 'matrix']);
+    expect(matrix.stdout).toMatch(/^test-ok\s+enabled\s+vsphere\*\s+tpl-test-ok/m);
+    expect(matrix.stdout).toContain(`* "platform" is not set for this line: vsphere is the default; set "platform" (vsphere, proxmox, qemu or local) in ${file}`);
   });
 
   it('prints --help with an example for every command', async () => {

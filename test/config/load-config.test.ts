@@ -34,9 +34,27 @@ describe('loadConfig', () => {
   it('refuses secrets in the file and unknown keys', () => {
     const dir = makeTempDir();
     writeFileSync(join(dir, 'goldsmith.json'), JSON.stringify({ slack: { bot_token: 'xoxb-1' } }));
-    expect(() => loadConfig({ cwd: dir, paths: NO_PATHS })).toThrow(/goldsmith\.json: slack: Unrecognized key: "bot_token"|goldsmith\.json: slack\.bot_token: secrets are read from the environment only/);
+    expect(() => loadConfig({ cwd: dir, paths: NO_PATHS })).toThrow('goldsmith.json: slack: "bot_token" looks like a secret, and secrets come from the environment only: remove it and set SLACK_BOT_TOKEN');
     writeFileSync(join(dir, 'goldsmith.json'), JSON.stringify({ vsphere: { password: 'x' } }));
     expect(() => loadConfig({ cwd: dir, paths: NO_PATHS })).toThrow(/vsphere/);
+  });
+
+  it('says "did you mean" for a misspelt key, and lists the choices for a wrong one', () => {
+    const dir = makeTempDir();
+    writeFileSync(join(dir, 'goldsmith.yaml'), 'max_paralel: 3\nschedule:\n  day: caturday\nqemu:\n  imagedir: images\n');
+    let message = '';
+    try {
+      loadConfig({ cwd: dir, paths: NO_PATHS });
+    } catch (error) {
+      message = (error as Error).message;
+    }
+    expect(message.split('\n').map((line) => line.replace(`${dir}/`, ''))).toEqual(
+      expect.arrayContaining([
+        'goldsmith.yaml: (top level): unknown key "max_paralel": did you mean "max_parallel"?',
+        'goldsmith.yaml: schedule.day: use one of "sunday", "monday", "tuesday", "wednesday", "thursday", "friday", "saturday"',
+        'goldsmith.yaml: qemu: unknown key "imagedir": did you mean "image_dir"?',
+      ]),
+    );
   });
 
   it('says when the named config file does not exist', () => {

@@ -34,13 +34,31 @@ describe('loadMatrix', () => {
     const dir = makeTempDir();
     const path = join(dir, 'matrix.json');
     writeFileSync(path, JSON.stringify([linux('ubuntu-24.04'), { ...windows, edition: undefined, timeout_minutes: -5 }]));
-    expect(() => loadMatrix(path)).toThrow(/matrix\.json: entry 1 \("windows-server-2025"\): (edition|timeout_minutes)/);
+    expect(() => loadMatrix(path)).toThrow(/matrix\.json: entry 2 \("windows-server-2025"\): (edition|timeout_minutes)/);
+  });
+
+  it('speaks plainly: choices for a wrong value, the field to add, "did you mean" for a misspelt key', () => {
+    const dir = makeTempDir();
+    const path = join(dir, 'matrix.json');
+    const { base_name: _dropped, ...noBase } = linux('ubuntu-24.10');
+    writeFileSync(path, JSON.stringify([linux('ubuntu-24.04'), { ...linux('ubuntu-24.12'), platform: 'qemuu' }, { ...linux('ubuntu-25.04'), os: 'mac' }, noBase, { ...linux('ubuntu-25.10'), timout_minutes: 5 }]));
+    let message = '';
+    try {
+      loadMatrix(path);
+    } catch (error) {
+      message = (error as Error).message;
+    }
+    expect(message).toContain('entry 2 ("ubuntu-24.12"): platform: use one of "vsphere", "proxmox", "qemu", "local"');
+    expect(message).toContain('entry 3 ("ubuntu-25.04"): os: use one of "linux", "windows"');
+    expect(message).toContain('entry 4 ("ubuntu-24.10"): base_name: missing: add it (text)');
+    expect(message).toContain('entry 5 ("ubuntu-25.10"): unknown key "timout_minutes": did you mean "timeout_minutes"?');
+    expect(message).not.toMatch(/Invalid|Unrecognized|received undefined/);
   });
 
   it('refuses two lines that claim one name', () => {
     const dir = makeTempDir();
     const path = join(dir, 'matrix.json');
     writeFileSync(path, JSON.stringify([linux('ubuntu-24.04', true, ['noble']), linux('ubuntu-24.10', true, ['noble'])]));
-    expect(() => loadMatrix(path)).toThrow('entry 1 ("ubuntu-24.10"): aliases: "noble" is already used by entry 0');
+    expect(() => loadMatrix(path)).toThrow('entry 2 ("ubuntu-24.10"): aliases: "noble" is already used by entry 1 ("ubuntu-24.04")');
   });
 });
