@@ -14,8 +14,7 @@
 # main is left out (apt would warn about a duplicate). Disabled stanzas
 # (Enabled: no) and comments are ignored.
 
-function add_src(uris, suites, comps,   nu, u, ns, s, nc, c, i, j, ok) {
-  if ((" " comps " ") !~ / main /) return
+function add_src(uris, suites, comps,   nu, u, ns, s, i, j, ok) {
   ns = split(suites, s, /[ \t]+/); ok = 0
   for (i = 1; i <= ns; i++) if (s[i] == codename) ok = 1
   if (!ok) return
@@ -23,10 +22,7 @@ function add_src(uris, suites, comps,   nu, u, ns, s, nc, c, i, j, ok) {
   for (j = 1; j <= nu; j++) if (u[j] != "") srcseen[u[j]] = 1
 }
 
-function add_entry(uris, suites, comps, signed,   nu, u, ns, s, i, j, hasmain, c, nc, key) {
-  nc = split(comps, c, /[ \t]+/); hasmain = 0
-  for (i = 1; i <= nc; i++) if (c[i] == "main") hasmain = 1
-  if (!hasmain) return
+function add_entry(uris, suites, comps, signed,   nu, u, ns, s, i, j, key) {
   ns = split(suites, s, /[ \t]+/)
   nu = split(uris, u, /[ \t]+/)
   for (j = 1; j <= nu; j++) {

@@ -12,10 +12,7 @@
 # Third-party repositories (other suite names) are left out, and so are
 # disabled stanzas (Enabled: no) and comments.
 
-function add_entry(uris, suites, comps, signed,   nu, u, ns, s, nc, c, i, j, hasmain, key, suite, rest) {
-  nc = split(comps, c, /[ \t]+/); hasmain = 0
-  for (i = 1; i <= nc; i++) if (c[i] == "main") hasmain = 1
-  if (!hasmain) return
+function add_entry(uris, suites, comps, signed,   nu, u, ns, s, i, j, key, suite, rest) {
   ns = split(suites, s, /[ \t]+/)
   nu = split(uris, u, /[ \t]+/)
   for (j = 1; j <= nu; j++) {

@@ -1,4 +1,4 @@
-import { cpSync, existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { cpSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { loadConfig, type LoadedConfig } from '../../src/config/load-config.js';
 import { readSigner } from '../../src/evidence/read-signer.js';
@@ -6,6 +6,7 @@ import { writeKeyFiles } from '../../src/evidence/write-key-files.js';
 import { writeRecord, type RecordSigner, type WrittenRecord } from '../../src/evidence/write-record.js';
 import { startFakeProxmox, type FakeProxmox, type FakeVm } from '../fakes/proxmox-api.js';
 import { runCli, type CliResult } from './run-cli.js';
+import { readPromotionRuns, type PromotionRun } from './read-records.js';
 import { spawnPromotion, type SpawnedPromotion } from './spawn-promotion.js';
 import { buildDetails, makeTempDir } from './write-chain.js';
 
@@ -30,7 +31,7 @@ export interface ProxmoxEnv {
   vmids(): Record<string, number>;
   sealBuildRecord(): Promise<WrittenRecord>;
   audit(): Promise<CliResult>;
-  promotionRuns(): Array<Record<string, unknown> & { action: string; record: string; steps: Array<{ name: string; result: string }> }>;
+  promotionRuns(): PromotionRun[];
 }
 
 const open: FakeProxmox[] = [];
@@ -132,13 +133,6 @@ export async function makeProxmoxEnv(options: { stable?: boolean; tls?: 'ca' | '
       });
     },
     audit: () => runCli(['audit', config.records, '--allowed-signers', keys.allowedSigners]),
-    promotionRuns() {
-      const parent = join(config.records, 'promotions', line);
-      if (!existsSync(parent)) return [];
-      return readdirSync(parent)
-        .filter((name) => !name.startsWith('.'))
-        .sort()
-        .map((name) => JSON.parse(readFileSync(join(parent, name, 'run.json'), 'utf8')));
-    },
+    promotionRuns: () => readPromotionRuns(config.records, line),
   };
 }

@@ -8,6 +8,7 @@ import { readSigner } from '../../src/evidence/read-signer.js';
 import { writeKeyFiles } from '../../src/evidence/write-key-files.js';
 import { writeRecord, type RecordSigner, type WrittenRecord } from '../../src/evidence/write-record.js';
 import { runCli, type CliResult } from './run-cli.js';
+import { readPromotionRuns, type PromotionRun } from './read-records.js';
 import { spawnPromotion, type SpawnedPromotion } from './spawn-promotion.js';
 import { buildDetails, makeTempDir } from './write-chain.js';
 
@@ -34,7 +35,7 @@ export interface QemuEnv {
   /** A build record of the line naming `<base>-build.qcow2` and its SHA-256 (`image: null` leaves the image out). */
   sealBuildRecord(options?: { image?: null | { sha256: string } }): Promise<WrittenRecord>;
   audit(): Promise<CliResult>;
-  promotionRuns(): Array<Record<string, unknown> & { action: string; record: string; steps: Array<{ name: string; result: string }> }>;
+  promotionRuns(): PromotionRun[];
 }
 
 const sha256Of = (path: string) => createHash('sha256').update(readFileSync(path)).digest('hex');
@@ -139,14 +140,7 @@ export async function makeQemuEnv(): Promise<QemuEnv> {
       });
     },
     audit: () => runCli(['audit', config.records, '--allowed-signers', keys.allowedSigners]),
-    promotionRuns() {
-      const parent = join(config.records, 'promotions', QEMU_LINE.line);
-      if (!existsSync(parent)) return [];
-      return readdirSync(parent)
-        .filter((name) => !name.startsWith('.'))
-        .sort()
-        .map((name) => JSON.parse(readFileSync(join(parent, name, 'run.json'), 'utf8')));
-    },
+    promotionRuns: () => readPromotionRuns(config.records, QEMU_LINE.line),
   };
 }
 

@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { loadConfig, type LoadedConfig } from '../../src/config/load-config.js';
@@ -8,6 +8,7 @@ import type { RecordSigner, WrittenRecord } from '../../src/evidence/write-recor
 import { writeKeyFiles } from '../../src/evidence/write-key-files.js';
 import { writeRecord } from '../../src/evidence/write-record.js';
 import { runCli, type CliResult } from './run-cli.js';
+import { readPromotionRuns, readTree, type PromotionRun } from './read-records.js';
 import { spawnPromotion, type SpawnedPromotion } from './spawn-promotion.js';
 import { startTestVcsim, type TestVcsim } from './vcsim.js';
 import { buildDetails, makeTempDir } from './write-chain.js';
@@ -42,21 +43,13 @@ export interface SimEnv {
   /** `goldsmith audit` of the records, with the allowed signers. */
   audit(): Promise<CliResult>;
   /** The promotion records of a line, as parsed run.json, oldest first. */
-  promotionRuns(line: string): Array<Record<string, unknown> & { record: string; action: string; job_id: string }>;
+  promotionRuns(line: string): PromotionRun[];
   /** Every file under the records folder and the state folder, concatenated: for secret checks. */
   everything(): string;
 }
 
 function clean(env: NodeJS.ProcessEnv): NodeJS.ProcessEnv {
   return Object.fromEntries(Object.entries(env).filter(([name]) => !/^(GOVC_|GOLDSMITH_|PKR_VAR_)/.test(name)));
-}
-
-function readTree(dir: string): string {
-  if (!existsSync(dir)) return '';
-  return readdirSync(dir, { recursive: true, withFileTypes: true })
-    .filter((entry) => entry.isFile())
-    .map((entry) => readFileSync(join(entry.parentPath, entry.name), 'latin1'))
-    .join('\n');
 }
 
 /**
@@ -136,14 +129,7 @@ export async function makeSimEnv(options: { govcTimeoutSeconds?: number } = {}):
         },
       }),
     audit: () => runCli(['audit', config.records, '--allowed-signers', keys.allowedSigners]),
-    promotionRuns(line) {
-      const parent = join(config.records, 'promotions', line);
-      if (!existsSync(parent)) return [];
-      return readdirSync(parent)
-        .filter((name) => !name.startsWith('.'))
-        .sort()
-        .map((name) => JSON.parse(readFileSync(join(parent, name, 'run.json'), 'utf8')));
-    },
+    promotionRuns: (line) => readPromotionRuns(config.records, line),
     everything: () => readTree(config.records) + readTree(config.state_dir),
   };
 }

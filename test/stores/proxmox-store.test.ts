@@ -1,19 +1,12 @@
-import { appendFileSync, existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { appendFileSync, existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { closeProxmoxFakes, makeProxmoxEnv, PVE_LINE } from '../helpers/proxmox-env.js';
+import { readTree } from '../helpers/read-records.js';
 
 afterAll(closeProxmoxFakes);
 
 const { line, base, vmid, node } = PVE_LINE;
-
-/** Every file under a folder, as text (records, job logs): where a secret must never be. */
-function allText(dir: string): string {
-  return readdirSync(dir, { recursive: true, withFileTypes: true })
-    .filter((entry) => entry.isFile())
-    .map((entry) => readFileSync(join(entry.parentPath, entry.name), 'utf8'))
-    .join('\n');
-}
 
 describe('Proxmox builds through the job queue (a null-builder stand-in creates <base>-build through the API)', () => {
   it('builds at the first free VMID of the line, records node, VMID and name, and never lets the token out', async () => {
@@ -33,8 +26,8 @@ describe('Proxmox builds through the job queue (a null-builder stand-in creates 
     expect(env.promotionRuns()[0]).toMatchObject({ target: { platform: 'proxmox', node, vmid, template_name: base } });
 
     // The token reached Packer only through packer.vars, and was scrubbed from everything written.
-    expect(allText(env.config.records)).not.toContain(env.pve.secret);
-    expect(allText(env.config.state_dir)).not.toContain(env.pve.secret);
+    expect(readTree(env.config.records)).not.toContain(env.pve.secret);
+    expect(readTree(env.config.state_dir)).not.toContain(env.pve.secret);
     expect(build.stdout + promote.stdout + build.stderr).not.toContain(env.pve.secret);
     expect((await env.audit()).exitCode).toBe(0);
   });

@@ -1,3 +1,4 @@
+import { setTimeout as sleep } from 'node:timers/promises';
 import { PveError } from './pve-client.js';
 import type { PveNode } from './pve-node.js';
 import { moveTargetOf, type PveVm } from './pve-vm.js';
@@ -9,7 +10,6 @@ export interface LockWait {
   note: (text: string) => void;
 }
 
-const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 /** The node's VMs once none of `vmids` is locked by a task; throws (transient) when the wait runs out. */
 async function whenUnlocked(node: PveNode, vmids: readonly number[], wait: LockWait): Promise<PveVm[]> {

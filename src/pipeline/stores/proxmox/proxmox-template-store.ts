@@ -111,8 +111,8 @@ export class ProxmoxTemplateStore implements TemplateStore {
     };
   }
 
+  // The engine settles `ref` before every step (and before an undo), so a move cut short is finished by now.
   async rename(ref: string, newName: string): Promise<void> {
-    await this.settle(ref);
     const vm = await this.holderOf(ref);
     if (!vm) throw new Error(`${ref} is gone from node ${this.node.node}`);
     const target = await this.vmidFor(vm, newName);

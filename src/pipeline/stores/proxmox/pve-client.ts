@@ -1,3 +1,4 @@
+import { setTimeout as sleep } from 'node:timers/promises';
 import { readFileSync } from 'node:fs';
 import { request as httpsRequest, type RequestOptions } from 'node:https';
 import { isIP } from 'node:net';
@@ -53,9 +54,10 @@ interface TaskStatus {
 }
 
 const TRANSIENT_CODES = new Set(['ECONNREFUSED', 'ECONNRESET', 'ETIMEDOUT', 'EHOSTUNREACH', 'ENETUNREACH', 'EAI_AGAIN', 'ENOTFOUND', 'EPIPE']);
-const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 /** `application/x-www-form-urlencoded`, as the API takes parameters (in the query for GET and DELETE). */
 const encodeForm = (params: Record<string, string | number>) => new URLSearchParams(Object.fromEntries(Object.entries(params).map(([key, value]) => [key, String(value)]))).toString();
+/** `path?query`, or `path` alone when there are no parameters. */
+const withQuery = (path: string, query: Record<string, string | number>) => (Object.keys(query).length > 0 ? `${path}?${encodeForm(query)}` : path);
 
 /**
  * A small client of the Proxmox VE REST API: API-token authentication,
@@ -86,8 +88,7 @@ export class PveClient {
   }
 
   get<T>(path: string, query: Record<string, string | number> = {}): Promise<T> {
-    const search = encodeForm(query);
-    return this.call<T>('GET', search ? `${path}?${search}` : path);
+    return this.call<T>('GET', withQuery(path, query));
   }
 
   post<T>(path: string, params: Record<string, string | number> = {}): Promise<T> {
@@ -99,8 +100,7 @@ export class PveClient {
   }
 
   delete<T>(path: string, query: Record<string, string | number> = {}): Promise<T> {
-    const search = encodeForm(query);
-    return this.call<T>('DELETE', search ? `${path}?${search}` : path);
+    return this.call<T>('DELETE', withQuery(path, query));
   }
 
   /**
