@@ -83,6 +83,8 @@ describe('the build queue', () => {
     expect(restart.stdout).toMatch(/job 2 was interrupted: goldsmith process \d+ stopped while the job was running \(stage: provisioning\); no record was sealed\. Its Packer process group \d+ was still running and was stopped \(SIGINT[^)]*\)\. Its log is kept at .*jobs\/2\/packer\.log/);
     expect(store.get(2)?.state).toBe('interrupted');
     expect(store.get(3)?.state).toBe('interrupted');
+    // A process killed with SIGKILL stays a zombie until init reaps it, which may lag on a loaded machine.
+    for (let tries = 0; tries < 50 && groups.some(groupAlive); tries++) await new Promise((resolve) => setTimeout(resolve, 100));
     expect(groups.filter(groupAlive), 'no Packer process of the interrupted jobs remains').toEqual([]);
     store.close();
     for (const line of ['test-long', 'test-long-2']) {
