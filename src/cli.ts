@@ -91,6 +91,24 @@ program
   });
 
 program
+  .command('runner')
+  .description("Build one line on a CI runner, as the workflow goldsmith dispatched asks, and write the artifact goldsmith seals from.")
+  .requiredOption('--out <dir>', 'folder for the artifact: packer.log, manifest.json, build.json')
+  .addHelpText(
+    'after',
+    '\nRun by packer/ci/github-actions/goldsmith-build.yml, never by hand: the workflow sets GOLDSMITH_JOB,\n' +
+      'GOLDSMITH_LINE, GOLDSMITH_ENTRY and GOLDSMITH_PACKER_VARS from its inputs. Builds exactly as the local\n' +
+      'executor does (var-files, environment allow-list, scrubbing, timeout); never seals (the runner holds no\n' +
+      'signing key). SIGINT or SIGTERM stop Packer, which cleans up.\n' +
+      'Exit status: 0 built, 1 the build failed (build.json says why), 2 called wrongly.\n\n' +
+      'Example (in the workflow):\n  goldsmith runner --out goldsmith-artifact',
+  )
+  .action(async (options: { out: string }) => {
+    const { runnerCommand } = await import('./commands/runner.js');
+    done(await runnerCommand(config(), settings, options, process.stdout));
+  });
+
+program
   .command('jobs')
   .description('List jobs, newest first.')
   .option('--state <state>', 'only jobs in this state (queued, running, succeeded, failed, cancelled, interrupted)')

@@ -28,5 +28,9 @@ export function verifyReadme(text: string, run: Run): FileProblem[] {
   if (run.kind === 'build' && run.image && !text.includes(imageSentence(run.image))) {
     problems.push({ file: README_FILE, message: `does not state the image as run.json does (${run.image.file}, SHA-256 ${run.image.sha256})` });
   }
+  // The CI run a build record says it was built by: an assessor follows the README's link.
+  if (run.kind === 'build' && run.executor?.kind === 'github-actions' && !text.includes(run.executor.run_url)) {
+    problems.push({ file: README_FILE, message: `does not name the GitHub Actions run run.json names (${run.executor.run_url})` });
+  }
   return problems;
 }

@@ -11,7 +11,7 @@ import { readSigner } from '../evidence/read-signer.js';
 import { BuildQueue } from '../pipeline/build-queue.js';
 import type { Job, RequestResult } from '../pipeline/job-types.js';
 import { openJobStore } from '../pipeline/open-job-store.js';
-import type { JobStore } from '../pipeline/job-store.js';
+import { requestBuilds } from '../pipeline/request-builds.js';
 import { watchJobs } from './watch-jobs.js';
 
 export interface BuildCommandOptions {
@@ -55,7 +55,7 @@ export async function buildCommand(config: LoadedConfig, settings: Settings, sel
     const serving = store.hasLiveWorker();
     const queue = serving ? undefined : new BuildQueue({ store, config, matrix, signer, settings });
     if (queue && options.wait) await queue.start();
-    const results = queue && options.wait ? queue.request(selector, requester) : requestAll(store, matrix, selector, requester);
+    const results = queue && options.wait ? queue.request(selector, requester) : requestBuilds(store, config, matrix, selector, requester);
     const queued = report(results, stdout);
     if (queued.length === 0) return 1;
     if (!options.wait) {
@@ -77,8 +77,3 @@ export async function buildCommand(config: LoadedConfig, settings: Settings, sel
     store.close();
   }
 }
-
-function requestAll(store: JobStore, matrix: ReturnType<typeof loadMatrix>, selector: string, requester: { source: 'cli'; user: string }): RequestResult[] {
-  return selectLines(matrix, selector).map((entry) => store.request(entry.key, requester, entry));
-}
-

@@ -1,13 +1,15 @@
 import type { LoadedConfig } from '../config/load-config.js';
 import type { Matrix } from '../config/matrix-schema.js';
 import { selectLines } from '../config/select-lines.js';
+import { executorProblemOf } from '../pipeline/request-builds.js';
 import { UsageError } from './usage-error.js';
 
 const SLACK_ID = /^[UWS][A-Z0-9]{2,}$/;
 
 /**
  * What `goldsmith serve` needs of goldsmith.yaml beyond its schema: Slack ids
- * that are ids (not names), and schedule lines that exist in the matrix.
+ * that are ids (not names), schedule and executor lines that exist in the
+ * matrix, and lines whose executor can build them.
  * Each mistake names the file, the key and the fix.
  *
  * @example
@@ -36,6 +38,13 @@ export function checkServeConfig(config: LoadedConfig, matrix: Matrix): void {
         problems.push(`${file}: schedule.lines: ${(error as Error).message}`);
       }
     }
+  }
+  for (const line of Object.keys(config.executors.lines)) {
+    if (!matrix.some((candidate) => candidate.key === line)) problems.push(`${file}: executors.lines.${line}: no such line in packer/matrix.json (goldsmith matrix lists them)`);
+  }
+  for (const entry of matrix) {
+    const problem = executorProblemOf(config, entry);
+    if (problem) problems.push(`${file}: executors: ${problem}`);
   }
   if (problems.length > 0) throw new UsageError(problems.join('\n'));
 }

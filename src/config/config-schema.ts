@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { executorsSchema } from './executors-schema.js';
 import { OWN_CREDENTIAL_NAMES } from './settings-variables.js';
 
 const SECRET_KEY = /(password|secret|token|private_?key)$/i;
@@ -130,7 +131,10 @@ export const configSchema = z
       })
       .strict()
       .default({ matrix: 'packer/matrix.json', binary: 'packer', var_files: [], env: [], vars: {} }),
+    /** Builds at once on this host (local executor); a CI executor has its own concurrency. */
     max_parallel: z.number().int().min(1).max(32).default(2),
+    /** Where builds run (docs/executors.md): this host, or a CI engine. */
+    executors: executorsSchema.default({ default: 'local', lines: {} }),
     schedule: scheduleSchema.default({ enabled: true, day: 'saturday', time: '02:00', lines: 'all' }),
     signing: z
       .object({

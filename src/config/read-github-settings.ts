@@ -41,7 +41,8 @@ function readPrivateKey(env: Readonly<Record<string, string>>, cwd: string): str
   return text;
 }
 
-function readBaseUrl(env: Readonly<Record<string, string>>): string | undefined {
+/** GITHUB_API_URL, or Probot's GHE_HOST convention; undefined for api.github.com. */
+export function readBaseUrl(env: Readonly<Record<string, string>>): string | undefined {
   const explicit = env.GITHUB_API_URL;
   if (explicit) {
     let url: URL;

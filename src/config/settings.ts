@@ -1,9 +1,11 @@
 import { z } from 'zod';
 import { pickChildEnv } from './child-env.js';
 import { findCredentials, type Credential } from './find-credentials.js';
+import { readActionsSettings, type ActionsSettings } from './read-actions-settings.js';
 import { readGitHubSettings, type GitHubAppCredentials } from './read-github-settings.js';
 import { readGovcSettings, type GovcSettings } from './read-govc-settings.js';
 import { readProxmoxSettings, type ProxmoxSettings } from './read-proxmox-settings.js';
+import { readRunnerSettings, type RunnerSettings } from './read-runner-settings.js';
 import { readSlackSettings, type SlackSettings } from './read-slack-settings.js';
 import { SettingsError } from './settings-error.js';
 
@@ -89,6 +91,16 @@ export class Settings {
   /** The GitHub App's settings, undefined when none is set; throws naming the variable when only some are. */
   github(cwd: string): GitHubAppCredentials | undefined {
     return readGitHubSettings(this.env, cwd);
+  }
+
+  /** GitHub Actions (GITHUB_TOKEN, else the GitHub App); throws naming what to set when neither is. */
+  actions(cwd: string): ActionsSettings {
+    return readActionsSettings(this.env, cwd);
+  }
+
+  /** What `goldsmith runner` builds (GOLDSMITH_JOB, GOLDSMITH_LINE, GOLDSMITH_ENTRY, …, set by the CI workflow). */
+  runner(): RunnerSettings {
+    return readRunnerSettings(this.env);
   }
 
   /** vCenter (GOVC_*); throws naming the variable when GOVC_URL or the user is missing. */

@@ -1,5 +1,5 @@
 import { GENESIS, PREV_FILE, SIGNATURE_FILE, SUMS_FILE } from './layout.js';
-import type { RecordedImageFacts, Run, Target } from './run-schema.js';
+import type { ExecutorFacts, RecordedImageFacts, Run, Target } from './run-schema.js';
 
 function describeTarget(target: Target): string {
   switch (target.platform) {
@@ -44,6 +44,17 @@ function imageSection(run: Run): string[] {
   ];
 }
 
+/** Where the build ran, for records that say (older ones do not). */
+function executorRows(executor: ExecutorFacts | undefined): Array<[string, string | null]> {
+  if (!executor) return [];
+  if (executor.kind === 'local') return [['Built on', `the goldsmith host ${executor.host}`]];
+  return [
+    ['Built on', `GitHub Actions run ${executor.run_id} (attempt ${executor.run_attempt}) of ${executor.workflow} in ${executor.repository}: ${executor.run_url}`],
+    ['Runner', executor.runner_name ? `${executor.runner_name}${executor.runner_labels.length > 0 ? ` (labels ${executor.runner_labels.join(', ')})` : ''}` : null],
+    ['Workflow commit', executor.head_sha],
+  ];
+}
+
 function table(rows: Array<[string, string | number | null | undefined]>): string {
   const shown = rows.filter(([, value]) => value !== null && value !== undefined && value !== '');
   return ['| | |', '|---|---|', ...shown.map(([name, value]) => `| ${name} | ${String(value).replace(/\|/g, '\\|')} |`)].join('\n');
@@ -71,6 +82,7 @@ function summaryOf(run: Run): { title: string; sentence: string; rows: Array<[st
           ...run.var_files.map((file): [string, string] => [`Var-file ${file.path}`, file.sha256]),
           ['ISO', run.install_media.iso_path],
           ['ISO checksum', run.install_media.iso_checksum],
+          ...executorRows(run.executor),
           ['Artifact id', run.artifact.artifact_id],
           ['Packer run UUID', run.artifact.packer_run_uuid],
         ],

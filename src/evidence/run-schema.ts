@@ -61,6 +61,26 @@ export const imageSchema = z.object({
   checksum_file: z.string().min(1).optional(),
 });
 
+/**
+ * Where a build ran: on the sealing host (`local`), or on a CI runner (the
+ * run that built it, so an assessor can open it). Absent on records written
+ * before goldsmith recorded it.
+ */
+export const executorSchema = z.discriminatedUnion('kind', [
+  z.object({ kind: z.literal('local'), host: z.string().min(1) }),
+  z.object({
+    kind: z.literal('github-actions'),
+    repository: z.string().regex(/^[\w.-]+\/[\w.-]+$/),
+    workflow: z.string().min(1),
+    run_id: z.number().int().positive(),
+    run_attempt: z.number().int().positive(),
+    run_url: z.string().url(),
+    runner_name: z.string().nullable(),
+    runner_labels: z.array(z.string()),
+    head_sha: z.string().regex(/^[0-9a-f]{40}$/).nullable(),
+  }),
+]);
+
 const logSchema = z.object({ path: z.string().min(1), sha256, size: z.number().int().nonnegative() });
 
 const commonSchema = z.object({
@@ -109,6 +129,8 @@ export const buildRunSchema = commonSchema.extend({
   checks: z.array(imageCheckSchema).optional(),
   /** The image built (QEMU lane); absent on other platforms and on older records. */
   image: imageSchema.optional(),
+  /** Where the build ran; absent on records written before goldsmith recorded it (still valid v1). */
+  executor: executorSchema.optional(),
 });
 
 export const promotionStepSchema = z.object({
@@ -146,6 +168,7 @@ export type Requester = z.infer<typeof requesterSchema>;
 export type Target = z.infer<typeof targetSchema>;
 export type PromotionStep = z.infer<typeof promotionStepSchema>;
 export type ImageCheckResult = z.infer<typeof imageCheckSchema>;
+export type ExecutorFacts = z.infer<typeof executorSchema>;
 export type RecordedImageFacts = z.infer<typeof imageSchema>;
 
 /** The fields of run.json the writer fills itself. */

@@ -1,15 +1,18 @@
 import { EventEmitter } from 'node:events';
 import type { LoadedConfig } from '../config/load-config.js';
 import type { Matrix } from '../config/matrix-schema.js';
-import { selectLines } from '../config/select-lines.js';
 import type { Requester } from '../evidence/run-schema.js';
 import type { RecordSigner } from '../evidence/write-record.js';
 import type { BuildHooks } from './build-hooks.js';
 import type { JobStore } from './job-store.js';
-import type { Job, RequestResult } from './job-types.js';
+import type { Job, RemoteRun, RequestResult } from './job-types.js';
 import { lineBuildHooks } from './promotion/line-build-hooks.js';
 import { runJob } from './run-job.js';
-import { stopLeftoverPacker } from './stop-leftover-packer.js';
+import { stopLeftoverPacker } from './executors/local/stop-leftover-packer.js';
+import type { BuildExecutor } from './executors/build-executor.js';
+import { createExecutorRegistry, type ExecutorRegistry } from './executors/registry.js';
+import { requestBuilds } from './request-builds.js';
+import type { ExecutorKind } from '../config/executors-schema.js';
 import type { Settings } from '../config/settings.js';
 
 export interface BuildQueueOptions {
@@ -29,6 +32,8 @@ export interface BuildQueueOptions {
    * keeps it); lines without a store (`local`) pass through.
    */
   hooks?: BuildHooks;
+  /** Executors to use instead of the configured ones (tests, the benchmark). */
+  executors?: Partial<Record<ExecutorKind, BuildExecutor>>;
 }
 
 export interface BuildQueueEvents {
@@ -50,7 +55,8 @@ export interface BuildQueueEvents {
  * queue.request('win2025', { source: 'slack', user: 'U123' });
  */
 export class BuildQueue extends EventEmitter<BuildQueueEvents> {
-  private readonly running = new Map<number, { controller: AbortController; killer: AbortController; done: Promise<Job> }>();
+  private readonly running = new Map<number, { controller: AbortController; killer: AbortController; detacher: AbortController; done: Promise<Job> }>();
+  private readonly executors: ExecutorRegistry;
   private timer: NodeJS.Timeout | undefined;
   private stopped = true;
   private readonly hooks: BuildHooks;
@@ -58,16 +64,19 @@ export class BuildQueue extends EventEmitter<BuildQueueEvents> {
   constructor(private readonly options: BuildQueueOptions) {
     super();
     this.hooks = options.hooks ?? lineBuildHooks({ config: options.config, settings: options.settings });
+    this.executors = createExecutorRegistry(options.config, options.settings, options.executors);
   }
 
   /**
    * Starts taking work; returns the jobs found interrupted by an earlier
    * crash, after stopping any Packer they left running (SIGINT, then SIGKILL
-   * after the grace period).
+   * after the grace period). Remote builds an earlier process followed are
+   * re-attached to, not interrupted: their runs go on without goldsmith.
    */
   async start(): Promise<Job[]> {
     const stoppedGroups = await stopLeftoverPacker(this.options.store, this.options.graceMs ?? 60_000);
     this.stopped = false;
+    for (const job of this.options.store.adoptRemote()) this.launch(job, job.remote!);
     const interrupted = this.options.store.markInterrupted(undefined, stoppedGroups);
     for (const job of interrupted) this.emit('update', job, undefined);
     this.options.store.heartbeat();
@@ -83,7 +92,7 @@ export class BuildQueue extends EventEmitter<BuildQueueEvents> {
    * matrix entry as read now, to its record.
    */
   request(selector: string, requester: Requester): RequestResult[] {
-    const results = selectLines(this.options.matrix, selector).map((entry) => this.options.store.request(entry.key, requester, entry));
+    const results = requestBuilds(this.options.store, this.options.config, this.options.matrix, selector, requester);
     for (const result of results) if (result.ok) this.emit('update', result.job, undefined);
     // A refused request queued nothing: no need to look for work (a write transaction) on its account.
     if (results.some((result) => result.ok)) this.pump();
@@ -114,13 +123,16 @@ export class BuildQueue extends EventEmitter<BuildQueueEvents> {
   }
 
   /**
-   * Stops taking work. With `cancelRunning`, running builds are stopped (Packer
-   * cleans up; with `killAfterMs`, its process group is killed if it has not
-   * ended by then); otherwise they are left to finish. Resolves when none runs here.
+   * Stops taking work. Remote builds are let go at once (their runs go on;
+   * the next start re-attaches). With `cancelRunning`, local builds are
+   * stopped (Packer cleans up; with `killAfterMs`, its process group is
+   * killed if it has not ended by then); otherwise they are left to finish.
+   * Resolves when none runs here.
    */
   async stop(options: { cancelRunning?: boolean; killAfterMs?: number } = {}): Promise<void> {
     this.stopped = true;
     clearInterval(this.timer);
+    for (const entry of this.running.values()) entry.detacher.abort();
     let killTimer: NodeJS.Timeout | undefined;
     if (options.cancelRunning) {
       for (const entry of this.running.values()) entry.controller.abort();
@@ -128,6 +140,7 @@ export class BuildQueue extends EventEmitter<BuildQueueEvents> {
     }
     await Promise.all([...this.running.values()].map((entry) => entry.done));
     clearTimeout(killTimer);
+    await this.executors.close();
     this.options.store.removeWorker();
   }
 
@@ -139,37 +152,52 @@ export class BuildQueue extends EventEmitter<BuildQueueEvents> {
 
   private pump(): void {
     if (this.stopped) return;
+    const { store, config } = this.options;
+    const limits = (kind: string) => this.executors.limitOf(kind);
+    for (let job = store.claimNext(limits); job; job = store.claimNext(limits)) this.launch(job, undefined);
+  }
+
+  /** Runs a claimed job (or follows the remote run of an adopted one) and keeps track of it until it ends. */
+  private launch(claimed: Job, reattach: RemoteRun | undefined): void {
     const { store, config, matrix } = this.options;
-    for (let job = store.claimNext(config.max_parallel); job; job = store.claimNext(config.max_parallel)) {
-      const claimed = job;
-      // The entry queued with the job; jobs queued before entries were stored fall back to the matrix.
-      const entry = claimed.entry ?? matrix.find((candidate) => candidate.key === claimed.line);
-      const controller = new AbortController();
-      const killer = new AbortController();
-      this.emit('update', claimed, undefined);
-      const done = (
-        entry
-          ? runJob(claimed, {
-              store,
-              config,
-              entry,
-              signer: this.options.signer,
-              settings: this.options.settings,
-              signal: controller.signal,
-              killSignal: killer.signal,
-              graceMs: this.options.graceMs ?? 60_000,
-              hooks: this.hooks,
-              onProgress: (updated, lastLine) => this.emit('update', updated, lastLine),
-              onWarning: (message, error) => this.emit('warning', claimed, message, error),
-            })
-          : Promise.resolve(store.finish(claimed.id, { state: 'failed', reason: `line ${claimed.line} is no longer in packer/matrix.json` }))
-      ).then((finished) => {
-        this.running.delete(claimed.id);
-        this.emit('update', finished, undefined);
-        this.pump();
-        return finished;
-      });
-      this.running.set(claimed.id, { controller, killer, done });
+    // The entry queued with the job; jobs queued before entries were stored fall back to the matrix.
+    const entry = claimed.entry ?? matrix.find((candidate) => candidate.key === claimed.line);
+    const controller = new AbortController();
+    const killer = new AbortController();
+    const detacher = new AbortController();
+    this.emit('update', claimed, undefined);
+    let executor: BuildExecutor | undefined;
+    let problem = entry ? undefined : `line ${claimed.line} is no longer in packer/matrix.json`;
+    try {
+      executor = this.executors.get(claimed.executor);
+    } catch (error) {
+      problem ??= (error as Error).message;
     }
+    const done = (
+      entry && executor && !problem
+        ? runJob(claimed, {
+            store,
+            config,
+            entry,
+            executor,
+            reattach,
+            signer: this.options.signer,
+            settings: this.options.settings,
+            signal: controller.signal,
+            killSignal: killer.signal,
+            detachSignal: detacher.signal,
+            graceMs: this.options.graceMs ?? 60_000,
+            hooks: this.hooks,
+            onProgress: (updated, lastLine) => this.emit('update', updated, lastLine),
+            onWarning: (message, error) => this.emit('warning', claimed, message, error),
+          })
+        : Promise.resolve(store.finish(claimed.id, { state: 'failed', reason: problem! }))
+    ).then((finished) => {
+      this.running.delete(claimed.id);
+      this.emit('update', finished, undefined);
+      this.pump();
+      return finished;
+    });
+    this.running.set(claimed.id, { controller, killer, detacher, done });
   }
 }

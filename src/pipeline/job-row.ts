@@ -1,6 +1,6 @@
 import { matrixEntrySchema, type MatrixEntry } from '../config/matrix-schema.js';
 import type { Requester } from '../evidence/run-schema.js';
-import type { Job, JobState } from './job-types.js';
+import type { Job, JobState, RemoteRun } from './job-types.js';
 
 /** A row of the `jobs` table, as SQLite returns it. */
 export interface JobRow {
@@ -26,6 +26,8 @@ export interface JobRow {
   packer_pgid: number | null;
   packer_binary: string | null;
   entry: string | null;
+  executor: string;
+  remote: string | null;
 }
 
 
@@ -66,4 +68,6 @@ export const toJob = (row: JobRow): Job => ({
   ownerHost: row.owner_host,
   packerPgid: row.packer_pgid,
   entry: entryOf(row.entry),
+  executor: row.executor,
+  remote: row.remote ? (JSON.parse(row.remote) as RemoteRun) : null,
 });

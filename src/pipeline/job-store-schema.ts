@@ -63,4 +63,10 @@ export const JOB_STORE_MIGRATIONS: readonly Migration[] = [
     id: 'jobs-4-line-locks',
     sql: LINE_LOCKS_SQL,
   },
+  {
+    // Where a build runs, and its CI run: a restarted goldsmith re-attaches to remote builds instead of marking them interrupted.
+    id: 'jobs-5-executor',
+    sql: `ALTER TABLE jobs ADD COLUMN executor TEXT NOT NULL DEFAULT 'local';
+   ALTER TABLE jobs ADD COLUMN remote TEXT;`,
+  },
 ];

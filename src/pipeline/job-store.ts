@@ -7,7 +7,7 @@ import { cachePreparedStatements } from './cache-prepared-statements.js';
 import { describeBusyLine } from './describe-busy-line.js';
 import { JOB_STORE_MIGRATIONS } from './job-store-schema.js';
 import { buildReleaseOf, toJob, type JobRow } from './job-row.js';
-import type { Job, JobEvent, JobState, RequestResult } from './job-types.js';
+import type { Job, JobEvent, JobState, RemoteRun, RequestResult } from './job-types.js';
 import { describeLineLock, LineLocks } from './line-locks.js';
 import { isProcessAlive } from '../evidence/is-process-alive.js';
 
@@ -105,7 +105,7 @@ export class JobStore {
    * it. `entry` (the matrix entry as read now) travels with the job: the
    * build and its record never look the line up again.
    */
-  request(line: string, requester: Requester, entry?: MatrixEntry): RequestResult {
+  request(line: string, requester: Requester, entry?: MatrixEntry, executor = 'local'): RequestResult {
     return this.db
       .transaction((): RequestResult => {
         const holder = this.db.prepare<[string], JobRow>("SELECT * FROM jobs WHERE line = ? AND state IN ('queued', 'running') ORDER BY id LIMIT 1").get(line);
@@ -117,8 +117,8 @@ export class JobStore {
           return { ok: false, holder: job, message };
         }
         const { lastInsertRowid } = this.db
-          .prepare("INSERT INTO jobs (line, requester_source, requester_user, state, created_at, entry) VALUES (?, ?, ?, 'queued', ?, ?)")
-          .run(line, requester.source, requester.user, now(), entry ? JSON.stringify(entry) : null);
+          .prepare("INSERT INTO jobs (line, requester_source, requester_user, state, created_at, entry, executor) VALUES (?, ?, ?, 'queued', ?, ?, ?)")
+          .run(line, requester.source, requester.user, now(), entry ? JSON.stringify(entry) : null, executor);
         const id = Number(lastInsertRowid);
         this.locks.take({
           line,
@@ -137,25 +137,53 @@ export class JobStore {
   }
 
   /**
-   * Starts the oldest queued job whose line has nothing running, if fewer than
-   * `maxParallel` jobs run in all; undefined when nothing may start now.
+   * Starts the oldest queued job whose line has nothing running, if its
+   * executor has a free slot: `limits` is one number for every executor
+   * (max_parallel), or a limit per executor kind (local builds share the
+   * host's max_parallel; a CI engine has its own concurrency). Undefined
+   * when nothing may start now.
    */
-  claimNext(maxParallel: number, owner: { pid: number; host: string } = { pid: process.pid, host: hostname() }): Job | undefined {
+  claimNext(limits: number | ((executor: string) => number), owner: { pid: number; host: string } = { pid: process.pid, host: hostname() }): Job | undefined {
+    const limitOf = typeof limits === 'number' ? () => limits : limits;
     return this.db
       .transaction((): Job | undefined => {
-        const { running } = this.db.prepare<[], { running: number }>("SELECT COUNT(*) AS running FROM jobs WHERE state = 'running'").get()!;
-        if (running >= maxParallel) return undefined;
-        const next = this.db
-          .prepare<[], JobRow>(
-            "SELECT * FROM jobs q WHERE state = 'queued' AND NOT EXISTS (SELECT 1 FROM jobs r WHERE r.line = q.line AND r.state = 'running') ORDER BY id LIMIT 1",
-          )
-          .get();
+        const running = this.db.prepare<[], { executor: string; line: string }>("SELECT executor, line FROM jobs WHERE state = 'running'").all();
+        const busyLines = new Set(running.map((row) => row.line));
+        const slotsUsed = (executor: string) => (typeof limits === 'number' ? running.length : running.filter((row) => row.executor === executor).length);
+        const candidates = this.db.prepare<[], { id: number; line: string; executor: string }>("SELECT id, line, executor FROM jobs WHERE state = 'queued' ORDER BY id").all();
+        const next = candidates.find((row) => !busyLines.has(row.line) && slotsUsed(row.executor) < limitOf(row.executor));
         if (!next) return undefined;
         this.db
           .prepare("UPDATE jobs SET state = 'running', started_at = ?, owner_pid = ?, owner_host = ? WHERE id = ?")
           .run(now(), owner.pid, owner.host, next.id);
         this.addEvent(next.id, 'started', `by process ${owner.pid} on ${owner.host}`);
         return this.row(next.id);
+      })
+      .immediate();
+  }
+
+  /** Keeps where a remote build runs (its key before the dispatch, the run once known). */
+  setRemote(id: number, remote: RemoteRun): void {
+    this.db.prepare('UPDATE jobs SET remote = ? WHERE id = ?').run(JSON.stringify(remote), id);
+  }
+
+  /**
+   * Takes over the remote builds a stopped goldsmith process (on this host)
+   * was following: they keep running on their CI engine, so they are
+   * re-attached, not interrupted. Returns them, now owned by `owner`.
+   */
+  adoptRemote(owner: { pid: number; host: string } = { pid: process.pid, host: hostname() }): Job[] {
+    return this.db
+      .transaction(() => {
+        const orphans = this.db
+          .prepare<[string], JobRow>("SELECT * FROM jobs WHERE state = 'running' AND owner_host = ? AND remote IS NOT NULL")
+          .all(owner.host)
+          .filter((row) => row.owner_pid !== owner.pid && !isProcessAlive(row.owner_pid ?? 0));
+        for (const row of orphans) {
+          this.db.prepare('UPDATE jobs SET owner_pid = ? WHERE id = ?').run(owner.pid, row.id);
+          this.addEvent(row.id, 're-attached', `process ${owner.pid} follows the remote run that process ${row.owner_pid} left`);
+        }
+        return orphans.map((row) => this.row(row.id)!);
       })
       .immediate();
   }

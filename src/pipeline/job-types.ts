@@ -7,6 +7,27 @@ export type JobState = (typeof JOB_STATES)[number];
 /** States a job never leaves. */
 export const FINAL_STATES: readonly JobState[] = ['succeeded', 'failed', 'cancelled', 'interrupted'];
 
+/**
+ * A build running on a CI engine, as the job store keeps it: enough for a
+ * restarted goldsmith to find the run again. `key` is given before the
+ * dispatch and travels in the run's name, so the run can be found even when
+ * goldsmith stopped between dispatching and learning the run's id.
+ */
+export interface RemoteRun {
+  executor: 'github-actions';
+  key: string;
+  repository: string;
+  workflow: string;
+  ref: string;
+  /** When the dispatch was sent (null: not yet, or not known to have been). */
+  dispatchedAt: string | null;
+  /** The newest run id of the workflow seen before dispatching: the job's run has a higher one. */
+  floorRunId: number | null;
+  runId: number | null;
+  runUrl: string | null;
+  attempt: number | null;
+}
+
 /** One build of one line, as the job store keeps it. */
 export interface Job {
   id: number;
@@ -34,6 +55,10 @@ export interface Job {
   packerPgid: number | null;
   /** The matrix entry as it was when the job was queued (null for jobs queued before goldsmith stored it). */
   entry: MatrixEntry | null;
+  /** Where the build runs: `local`, or a CI engine's kind. */
+  executor: string;
+  /** The CI run of a remote build, once dispatched. */
+  remote: RemoteRun | null;
 }
 
 export interface JobEvent {

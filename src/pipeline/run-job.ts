@@ -1,14 +1,12 @@
-import { existsSync, mkdirSync } from 'node:fs';
-import { dirname, join } from 'node:path';
+import { mkdirSync } from 'node:fs';
+import { join } from 'node:path';
 import type { LoadedConfig } from '../config/load-config.js';
 import type { MatrixEntry } from '../config/matrix-schema.js';
 import type { RecordSigner } from '../evidence/write-record.js';
 import type { BuildHooks } from './build-hooks.js';
-import { lineVarFiles } from './line-var-files.js';
-import { packerEnvOf } from './packer-env.js';
+import type { BuildExecutor, ExecutorResult, ExecutorRunContext } from './executors/build-executor.js';
 import type { JobEnding, JobStore } from './job-store.js';
-import type { Job } from './job-types.js';
-import { runPacker, type RunPackerResult } from './run-packer.js';
+import type { Job, RemoteRun } from './job-types.js';
 import { sealBuild } from './seal-build.js';
 import type { Settings } from '../config/settings.js';
 
@@ -26,6 +24,12 @@ export interface RunJobContext {
   onWarning?: (message: string, error: Error) => void;
   /** Called whenever the job's stage or last line changes. */
   onProgress: (job: Job, lastLine: string | undefined) => void;
+  /** Where the build runs (the line's executor). */
+  executor: BuildExecutor;
+  /** Aborting lets go of a remote build (goldsmith is stopping); it stays running for the next start. */
+  detachSignal?: AbortSignal | undefined;
+  /** A remote run a stopped goldsmith left going: follow it instead of starting a build. */
+  reattach?: RemoteRun | undefined;
   /** The target platform's work around the build (clear a stale `<base>-build`, move the image into the store); none when omitted. */
   hooks?: BuildHooks | undefined;
 }
@@ -35,31 +39,13 @@ export function jobDirOf(config: LoadedConfig, jobId: number): string {
   return join(config.state_dir, 'jobs', String(jobId));
 }
 
-function failureReason(result: RunPackerResult, entry: MatrixEntry): string {
-  if (result.preflightError) return result.preflightError;
-  if (result.exitCode === 0 && result.outcome.artifacts.length === 0 && entry.only) {
-    return `Packer built nothing: -only=${entry.only} names no source of this template (check "only" in packer/matrix.json)`;
-  }
-  return result.outcome.reason ?? `packer build exited with status ${result.exitCode}`;
-}
-
-function endingOf(result: RunPackerResult, entry: MatrixEntry): JobEnding | undefined {
-  const tail = result.tail.join('\n');
-  if (result.endedBy === 'timeout') {
-    return { state: 'cancelled', reason: `timed out after ${entry.timeout_minutes} minutes (timeout_minutes of ${entry.key} in packer/matrix.json)`, exitCode: result.exitCode, tail };
-  }
-  if (result.endedBy === 'cancel') return { state: 'cancelled', reason: 'cancelled on request; Packer was stopped and cleaned up', exitCode: result.exitCode, tail };
-  if (result.exitCode !== 0 || result.preflightError || !result.outcome.succeeded) {
-    return { state: 'failed', reason: failureReason(result, entry), exitCode: result.exitCode, tail };
-  }
-  return undefined;
-}
-
 /**
- * Runs one claimed job to its end: the platform's before-build hook, Packer
- * for the line (with the platform's extra environment), the platform's
- * after-Packer step (which may fail the build), then, on success only, the
- * sealed build record, filled from the job's own matrix entry. The
+ * Runs one claimed job to its end: the executor's preflight, the platform's
+ * before-build hook, the build on the line's executor (Packer here, or a CI
+ * run followed from here; or, after a restart, the CI run re-attached to),
+ * the platform's after-Packer step (which may fail the build), then, on
+ * success only, the sealed build record, filled from the job's own matrix
+ * entry: sealing always happens here, where the records are. The
  * after-build hook runs before the job is marked finished, so whoever sees
  * the job end also sees the hook's bookkeeping (a promotion right after a
  * build must not find the line still "building"). Never throws: every
@@ -67,6 +53,8 @@ function endingOf(result: RunPackerResult, entry: MatrixEntry): JobEnding | unde
  */
 export async function runJob(job: Job, context: RunJobContext): Promise<Job> {
   const { ending, lastLine } = await runJobSteps(job, context);
+  // goldsmith is stopping and let go of a remote run: the job stays running for the next start to re-attach.
+  if (!ending) return context.store.get(job.id)!;
   try {
     await context.hooks?.afterBuild(job, ending, context.entry, jobDirOf(context.config, job.id));
   } catch (error) {
@@ -80,38 +68,24 @@ export async function runJob(job: Job, context: RunJobContext): Promise<Job> {
   return finished;
 }
 
-async function runJobSteps(job: Job, context: RunJobContext): Promise<{ ending: JobEnding; lastLine: string | undefined }> {
-  const { store, config, entry } = context;
+async function runJobSteps(job: Job, context: RunJobContext): Promise<{ ending: JobEnding | undefined; lastLine: string | undefined }> {
+  const { store, config, entry, executor } = context;
   const jobDir = jobDirOf(config, job.id);
-  const logPath = join(jobDir, 'packer.log');
   let lastLine: string | undefined;
   const progress = () => context.onProgress(store.get(job.id)!, lastLine);
   const end = (ending: JobEnding) => ({ ending, lastLine });
   try {
     mkdirSync(jobDir, { recursive: true });
-    store.setLogPath(job.id, logPath);
-    const packerDir = dirname(config.packer.matrix);
-    const varFiles = lineVarFiles(config, entry);
-    const lineVarFile = varFiles.own;
-    if (!existsSync(lineVarFile)) {
-      const hint = existsSync(`${lineVarFile}.example`) ? `copy ${lineVarFile}.example to ${lineVarFile} and fill it in` : `create it or fix "config" of ${entry.key} in packer/matrix.json`;
-      return end({ state: 'failed', reason: `the line's var-file ${lineVarFile} does not exist: ${hint}` });
-    }
-    await context.hooks?.beforeBuild(job, entry, jobDir);
-    const manifestPath = join(jobDir, 'manifest.json');
-    const result = await runPacker({
-      binary: config.packer.binary,
-      buildDir: join(packerDir, entry.build_dir),
-      varFiles: [...varFiles.shared, lineVarFile],
-      only: entry.only,
-      env: packerEnvOf(context.settings, config, { ...context.hooks?.packerEnv?.(job, entry, jobDir), PKR_VAR_manifest_path: manifestPath }),
-      logPath,
-      secrets: context.settings.credentials(config.secret_env, config.baseDir).map((credential) => credential.value),
-      timeoutMs: entry.timeout_minutes * 60_000,
-      graceMs: context.graceMs,
+    const runContext: ExecutorRunContext = {
+      job,
+      entry,
+      config,
+      settings: context.settings,
+      jobDir,
       signal: context.signal,
       killSignal: context.killSignal,
-      onSpawn: (pid) => store.setPackerProcess(job.id, pid ?? null, pid ? config.packer.binary : null),
+      graceMs: context.graceMs,
+      hooks: context.hooks,
       onStage: (stage) => {
         store.setStage(job.id, stage);
         progress();
@@ -119,37 +93,46 @@ async function runJobSteps(job: Job, context: RunJobContext): Promise<{ ending: 
       onLine: (line) => {
         lastLine = line;
       },
-    });
-    const ending = endingOf(result, entry);
-    if (ending) return end(ending);
+      onProcess: (pid, binary) => store.setPackerProcess(job.id, pid ?? null, binary ?? null),
+      onRemote: (remote) => store.setRemote(job.id, remote),
+      detachSignal: context.detachSignal,
+    };
+    let result: ExecutorResult;
+    if (context.reattach) {
+      result = await executor.reattach!(runContext, context.reattach);
+    } else {
+      const problem = executor.preflight?.(entry, config);
+      if (problem) return end({ state: 'failed', reason: problem });
+      if (executor.kind === 'local') store.setLogPath(job.id, join(jobDir, 'packer.log'));
+      await context.hooks?.beforeBuild(job, entry, jobDir);
+      result = await executor.run(runContext);
+    }
+    if (!result.ok) return 'detached' in result ? { ending: undefined, lastLine } : end(result.ending);
+    store.setLogPath(job.id, result.log);
     if (!context.signer) {
       return end({ state: 'failed', reason: 'the build succeeded but no record could be sealed: no signing key (set GOLDSMITH_SIGNING_KEY or signing.key)', exitCode: 0 });
     }
     // The platform's step after Packer (the image into the store, its checks) may still fail the build: then no record.
     // A long step after Packer (an image checklist boots the image: minutes) is shown as a stage of its own.
     const afterStage = context.hooks?.afterPackerStage?.(entry);
-    if (afterStage) {
-      store.setStage(job.id, afterStage);
-      progress();
-    }
+    if (afterStage) runContext.onStage(afterStage);
     const after = (await context.hooks?.afterPacker?.(job, entry, jobDir)) ?? { ok: true as const };
     if (!after.ok) return end({ state: 'failed', reason: after.reason, exitCode: 0, tail: result.tail.join('\n') });
-    store.setStage(job.id, 'sealing record');
-    progress();
+    runContext.onStage('sealing record');
     const sealed = await sealBuild({
       config,
       line: entry.key,
       entry,
-      facts: after.facts,
+      facts: { ...result.facts, ...after.facts, executor: result.where },
       imageSums: after.imageSums,
-      log: logPath,
-      manifest: existsSync(manifestPath) ? manifestPath : undefined,
+      log: result.log,
+      manifest: result.manifest,
       requestedBy: job.requester,
       jobId: String(job.id),
       signer: context.signer,
       settings: context.settings,
       startedAt: job.startedAt ? new Date(job.startedAt) : undefined,
-      outcome: { ...result.outcome, packerVersion: result.packerVersion },
+      outcome: result.outcome,
     });
     store.setStage(job.id, 'done');
     return end({

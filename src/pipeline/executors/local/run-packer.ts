@@ -1,11 +1,11 @@
 import { execa, type ResultPromise } from 'execa';
 import { createWriteStream, type WriteStream } from 'node:fs';
 import { open } from 'node:fs/promises';
-import { isLaterStage, stageOfMessage, type BuildStage } from './build-stages.js';
-import { captureOutput } from './capture-output.js';
-import { PackerOutcome, type PackerOutcomeResult } from './packer-outcome.js';
+import { isLaterStage, stageOfMessage, type BuildStage } from '../../build-stages.js';
+import { captureOutput } from '../../capture-output.js';
+import { PackerOutcome, type PackerOutcomeResult } from '../../packer-outcome.js';
 import { packerVersion, supportsInit } from './packer-version.js';
-import { parseMachineLine } from './parse-machine-line.js';
+import { parseMachineLine } from '../../parse-machine-line.js';
 
 export interface RunPackerOptions {
   binary: string;

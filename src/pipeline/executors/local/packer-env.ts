@@ -1,5 +1,5 @@
-import type { LoadedConfig } from '../config/load-config.js';
-import type { Settings } from '../config/settings.js';
+import type { LoadedConfig } from '../../../config/load-config.js';
+import type { Settings } from '../../../config/settings.js';
 
 /**
  * The environment Packer runs with: the allow-list (basics, PACKER_*,

@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { basename } from 'node:path';
-import type { JobStore } from './job-store.js';
+import type { JobStore } from '../../job-store.js';
 
 const groupAlive = (pgid: number): boolean => {
   try {

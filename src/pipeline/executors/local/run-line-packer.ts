@@ -1,0 +1,104 @@
+import { existsSync, mkdirSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import type { LoadedConfig } from '../../../config/load-config.js';
+import type { MatrixEntry } from '../../../config/matrix-schema.js';
+import type { Settings } from '../../../config/settings.js';
+import type { JobEnding } from '../../job-store.js';
+import { lineVarFiles } from '../../line-var-files.js';
+import { packerEnvOf } from './packer-env.js';
+import { runPacker, type RunPackerResult } from './run-packer.js';
+
+export interface RunLinePackerOptions {
+  config: LoadedConfig;
+  entry: MatrixEntry;
+  settings: Settings;
+  /** Where the log (`packer.log`) and manifest (`manifest.json`) go. */
+  outDir: string;
+  /** More of Packer's environment (the platform's, such as a VMID). */
+  env?: Readonly<Record<string, string>> | undefined;
+  graceMs: number;
+  signal: AbortSignal;
+  killSignal?: AbortSignal | undefined;
+  onSpawn?: (pid: number | undefined) => void;
+  onStage: (stage: string) => void;
+  onLine: (line: string) => void;
+}
+
+export interface LinePackerRun {
+  result: RunPackerResult;
+  log: string;
+  /** The manifest Packer wrote, when it wrote one. */
+  manifest: string | undefined;
+  /** How the build ended when it did not succeed; undefined for a success. */
+  ending: JobEnding | undefined;
+}
+
+/**
+ * Why `entry` cannot be built here: its own var-file is missing (with the
+ * fix: copy the example, or correct the matrix). Undefined when it can.
+ */
+export function lineVarFileProblem(config: LoadedConfig, entry: MatrixEntry): string | undefined {
+  const own = lineVarFiles(config, entry).own;
+  if (existsSync(own)) return undefined;
+  const hint = existsSync(`${own}.example`) ? `copy ${own}.example to ${own} and fill it in` : `create it or fix "config" of ${entry.key} in packer/matrix.json`;
+  return `the line's var-file ${own} does not exist: ${hint}`;
+}
+
+function failureReason(result: RunPackerResult, entry: MatrixEntry): string {
+  if (result.preflightError) return result.preflightError;
+  if (result.exitCode === 0 && result.outcome.artifacts.length === 0 && entry.only) {
+    return `Packer built nothing: -only=${entry.only} names no source of this template (check "only" in packer/matrix.json)`;
+  }
+  return result.outcome.reason ?? `packer build exited with status ${result.exitCode}`;
+}
+
+/** How a Packer run ended, for the job; undefined for a success. */
+export function endingOfPackerRun(result: RunPackerResult, entry: MatrixEntry): JobEnding | undefined {
+  const tail = result.tail.join('\n');
+  if (result.endedBy === 'timeout') {
+    return { state: 'cancelled', reason: `timed out after ${entry.timeout_minutes} minutes (timeout_minutes of ${entry.key} in packer/matrix.json)`, exitCode: result.exitCode, tail };
+  }
+  if (result.endedBy === 'cancel') return { state: 'cancelled', reason: 'cancelled on request; Packer was stopped and cleaned up', exitCode: result.exitCode, tail };
+  if (result.exitCode !== 0 || result.preflightError || !result.outcome.succeeded) {
+    return { state: 'failed', reason: failureReason(result, entry), exitCode: result.exitCode, tail };
+  }
+  return undefined;
+}
+
+/**
+ * Builds one line with Packer on this host, as both the local executor and
+ * `goldsmith runner` (on a CI runner) do: the line's var-files in Packer's
+ * order, the allow-listed environment, every credential scrubbed from the
+ * log, the line's timeout. Throws for a missing var-file or an unset
+ * `packer.vars` variable, naming the fix.
+ *
+ * @example
+ * const run = await runLinePacker({ config, entry, settings, outDir: 'state/jobs/7', graceMs: 60_000, signal, onStage, onLine });
+ * if (!run.ending) console.log('built', run.result.outcome.artifacts);
+ */
+export async function runLinePacker(options: RunLinePackerOptions): Promise<LinePackerRun> {
+  const { config, entry } = options;
+  const problem = lineVarFileProblem(config, entry);
+  if (problem) throw new Error(problem);
+  mkdirSync(options.outDir, { recursive: true });
+  const log = join(options.outDir, 'packer.log');
+  const manifest = join(options.outDir, 'manifest.json');
+  const varFiles = lineVarFiles(config, entry);
+  const result = await runPacker({
+    binary: config.packer.binary,
+    buildDir: join(dirname(config.packer.matrix), entry.build_dir),
+    varFiles: [...varFiles.shared, varFiles.own],
+    only: entry.only,
+    env: packerEnvOf(options.settings, config, { ...options.env, PKR_VAR_manifest_path: manifest }),
+    logPath: log,
+    secrets: options.settings.credentials(config.secret_env, config.baseDir).map((credential) => credential.value),
+    timeoutMs: entry.timeout_minutes * 60_000,
+    graceMs: options.graceMs,
+    signal: options.signal,
+    killSignal: options.killSignal,
+    onSpawn: options.onSpawn,
+    onStage: options.onStage,
+    onLine: options.onLine,
+  });
+  return { result, log, manifest: existsSync(manifest) ? manifest : undefined, ending: endingOfPackerRun(result, entry) };
+}
