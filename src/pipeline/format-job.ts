@@ -40,6 +40,8 @@ export function formatJobDetails(job: Job): string {
     ['started at', job.startedAt],
     ['finished at', job.finishedAt],
     ['elapsed', formatElapsed(job.startedAt, job.finishedAt ? new Date(job.finishedAt) : new Date())],
+    ['executor', job.executor === 'local' ? null : job.executor],
+    ['run', job.remote?.runUrl ?? (job.remote ? `not found yet (look for "goldsmith job ${job.remote.key}" in ${job.remote.repository})` : null)],
     ['exit code', job.exitCode],
     ['reason', job.reason],
     ['record', job.recordPath],

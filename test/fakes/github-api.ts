@@ -2,6 +2,7 @@ import { createHash, createPublicKey, randomBytes, verify, type KeyObject } from
 import { once } from 'node:events';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { FakeActions } from './actions-api.js';
 
 /**
  * A fake of GitHub's REST API for one repository and one GitHub App
@@ -117,6 +118,8 @@ export interface FakeGitHubOptions {
   defaultBranch?: string;
   /** Milliseconds every answer waits before it is sent, as a distant API would (default 0). */
   latencyMs?: number;
+  /** Serves this fake Actions API too (`/repos/{o}/{r}/actions/…` and its blob URLs), accepting this fake's installation tokens. */
+  actions?: FakeActions;
 }
 
 class HttpError extends Error {
@@ -175,6 +178,7 @@ export class FakeGitHub {
   private nextId = 1000;
   private server: Server | undefined;
   private readonly latencyMs: number;
+  private readonly actions: FakeActions | undefined;
 
   private constructor(options: FakeGitHubOptions) {
     this.owner = options.owner;
@@ -185,6 +189,7 @@ export class FakeGitHub {
     this.defaultBranch = options.defaultBranch ?? 'main';
     this.publicKey = typeof options.publicKey === 'string' ? createPublicKey(options.publicKey) : options.publicKey;
     this.latencyMs = options.latencyMs ?? 0;
+    this.actions = options.actions;
     this.bot = { login: `${this.appSlug}[bot]`, id: 9_000_000 + this.appId, type: 'Bot' };
     const readme = this.putBlob(Buffer.from(`# ${this.repo}\n\nGolden image evidence.\n`));
     const tree = this.writeTree(new Map([['README.md', { mode: '100644', sha: readme }]]));
@@ -198,10 +203,12 @@ export class FakeGitHub {
     fake.server.listen(0, '127.0.0.1');
     await once(fake.server, 'listening');
     fake.url = `http://127.0.0.1:${(fake.server.address() as AddressInfo).port}`;
+    fake.actions?.attach(fake.url, (credential) => fake.issuedTokens.includes(credential));
     return fake;
   }
 
   async close(): Promise<void> {
+    await this.actions?.close();
     if (!this.server) return;
     this.server.closeAllConnections();
     await new Promise<void>((resolve) => this.server!.close(() => resolve()));
@@ -439,6 +446,7 @@ export class FakeGitHub {
   private async handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
     const chunks: Buffer[] = [];
     for await (const chunk of req) chunks.push(chunk as Buffer);
+    if (this.actions && FakeActions.serves(req.url ?? '/')) return this.actions.handle(req, res, Buffer.concat(chunks));
     const raw = Buffer.concat(chunks).toString('utf8');
     const url = new URL(req.url ?? '/', 'http://fake');
     const call: RecordedCall = {

@@ -66,6 +66,8 @@ export function renderJobMessage(job: Job, context: JobMessageContext): { text: 
   const text = summarizeJob(job, context.now);
   const header = `${ICONS[job.state]} *${escapeMrkdwn(text)}*`;
   const fields: string[] = [`*Requested by*\n${describeRequester(job.requester)}`, `*Elapsed*\n${elapsedOf(job, context.now)}`];
+  // A build on a CI engine links its run: that is where its steps and runner can be seen.
+  if (job.remote?.runUrl) fields.push(`*Runs on*\n<${job.remote.runUrl}|GitHub Actions run ${job.remote.runId}>`);
   const blocks: Block[] = [{ type: 'section', text: { type: 'mrkdwn', text: header } }];
 
   if (job.state === 'queued' || job.state === 'running') {

@@ -171,7 +171,8 @@ export class RunWatcher {
   private matches(target: WatchTarget, run: WorkflowRun): boolean {
     if (target.runId !== null) return run.id === target.runId;
     const name = runNameOf(target.key);
-    return (run.name === name || run.display_title === name) && (target.floorRunId === null || run.id > target.floorRunId);
+    // The run-name is in display_title; `name` is the workflow's own name.
+    return run.display_title === name && (target.floorRunId === null || run.id > target.floorRunId);
   }
 
   private async refreshJobs(watch: Watch): Promise<void> {
