@@ -93,6 +93,7 @@ async function runJobSteps(job: Job, context: RunJobContext): Promise<{ ending: 
       onLine: (line) => {
         lastLine = line;
       },
+      onLog: (path) => store.setLogPath(job.id, path),
       onProcess: (pid, binary) => store.setPackerProcess(job.id, pid ?? null, binary ?? null),
       onRemote: (remote) => store.setRemote(job.id, remote),
       detachSignal: context.detachSignal,
@@ -103,12 +104,15 @@ async function runJobSteps(job: Job, context: RunJobContext): Promise<{ ending: 
     } else {
       const problem = executor.preflight?.(entry, config);
       if (problem) return end({ state: 'failed', reason: problem });
-      if (executor.kind === 'local') store.setLogPath(job.id, join(jobDir, 'packer.log'));
       await context.hooks?.beforeBuild(job, entry, jobDir);
       result = await executor.run(runContext);
     }
-    if (!result.ok) return 'detached' in result ? { ending: undefined, lastLine } : end(result.ending);
-    store.setLogPath(job.id, result.log);
+    if (!result.ok) {
+      if ('detached' in result) return { ending: undefined, lastLine };
+      if (result.log) runContext.onLog?.(result.log);
+      return end(result.ending);
+    }
+    runContext.onLog?.(result.log);
     if (!context.signer) {
       return end({ state: 'failed', reason: 'the build succeeded but no record could be sealed: no signing key (set GOLDSMITH_SIGNING_KEY or signing.key)', exitCode: 0 });
     }

@@ -16,6 +16,24 @@ function recordOf(world: ActionsEnv, line: string) {
   return { folder, run: buildRunSchema.parse(JSON.parse(readFileSync(join(folder, 'run.json'), 'utf8'))), readme: readFileSync(join(folder, 'README.md'), 'utf8') };
 }
 
+/** A valid build.json of another job: sealing it as this job's would be a lie. */
+const OTHER_JOBS_FACTS = {
+  schema: 'goldsmith.runner/v1',
+  job: '3-0badc0de',
+  line: 'test-ok',
+  succeeded: true,
+  reason: null,
+  ended_by: 'exit',
+  exit_code: 0,
+  packer_version: '1.6.6',
+  started_at: '2026-12-01T10:00:00.000Z',
+  finished_at: '2026-12-01T10:01:00.000Z',
+  template: { dir: 'packer/ok', git_commit: null, hcl_sha256: null },
+  var_files: [],
+  runner: { name: 'arc-packer-vsphere-1', os: 'Linux', arch: 'X64' },
+  tail: [],
+};
+
 const apiCalls = (world: ActionsEnv) => world.actions.calls.filter((call) => call.kind === 'api');
 
 describe('the GitHub Actions executor against the fake Actions API (real goldsmith runner, real Packer)', () => {
@@ -97,6 +115,10 @@ describe('the GitHub Actions executor against the fake Actions API (real goldsmi
     expect(job.reason).toContain(`GitHub Actions run ${run.id} failed at step "Build with Packer": Packer reported`);
     expect(job.reason).toContain(`/acme/images/actions/runs/${run.id})`);
     expect(job.tail).toBeTruthy();
+    // The runner's log (uploaded on failure too) is what `goldsmith job --log` shows.
+    const shown = await runCli(['--config', world.env.configFile, 'job', String(job.id), '--log']);
+    expect(shown.exitCode).toBe(0);
+    expect(shown.stdout).toMatch(/error/i);
     expect(existsSync(join(world.env.config.records, 'builds', 'test-fail'))).toBe(false);
   });
 
@@ -158,14 +180,21 @@ describe('the GitHub Actions executor when things go wrong', () => {
       yaml: { artifact_max_mb: 1 },
       actions: {
         scenario: ({ line }) =>
-          line === 'test-ok' ? { artifact: 'missing' } : line === 'test-ok-2' ? { artifact: { padBytes: 2 * 1024 * 1024 } } : { artifact: { extraEntries: [{ name: '../escape.txt', data: 'outside' }] } },
+          line === 'test-ok'
+            ? { artifact: 'missing' }
+            : line === 'test-ok-2'
+              ? { artifact: { padBytes: 2 * 1024 * 1024 } }
+              : line === 'test-leaky'
+                ? { artifact: { extraEntries: [{ name: '../escape.txt', data: 'outside' }] } }
+                : { synthetic: { files: { 'packer.log': '', 'build.json': JSON.stringify(OTHER_JOBS_FACTS) } } },
       },
     });
-    const jobs = await Promise.all(['test-ok', 'test-ok-2', 'test-leaky'].map((line) => world.build(line)));
+    const jobs = await Promise.all(['test-ok', 'test-ok-2', 'test-leaky', 'test-fail'].map((line) => world.build(line)));
     const byLine = Object.fromEntries(jobs.map((job) => [job.line, job]));
     expect(byLine['test-ok']!.reason).toMatch(/^GitHub Actions run \d+ succeeded, but its evidence was refused: run \d+ left no artifact named goldsmith-/);
     expect(byLine['test-ok-2']!.reason).toMatch(/is \d+ bytes, over executors.github_actions.artifact_max_mb \(1 MiB\); refused$/);
     expect(byLine['test-leaky']!.reason).toContain('the artifact holds a path outside its folder');
+    expect(byLine['test-fail']!.reason).toMatch(/is the evidence of job 3-0badc0de \(line test-ok\), not of job \d+-[0-9a-f]{8} \(line test-fail\); refused$/);
     for (const job of jobs) expect(job.state).toBe('failed');
     expect(existsSync(world.env.config.records) ? readdirSync(world.env.config.records).includes('builds') : false).toBe(false);
     expect(existsSync(join(world.env.dir, 'escape.txt')) || existsSync(join(world.env.config.state_dir, 'jobs', 'escape.txt'))).toBe(false);
@@ -194,7 +223,7 @@ describe('the GitHub Actions executor when things go wrong', () => {
 });
 
 describe('a goldsmith stopped mid-run', () => {
-  it('SIGKILLed while its run is going: the next worker re-attaches, does not dispatch again, and seals the record', { timeout: 90_000 }, async () => {
+  it.each(['SIGKILL', 'SIGTERM'] as const)('%s while its run is going: the run is left going, the next worker re-attaches, does not dispatch again, and seals the record', { timeout: 90_000 }, async (signal) => {
     const env = makePipelineEnv(actionsYaml());
     const actions = await FakeActions.start({ owner: 'acme', repo: 'images', token: ACTIONS_TOKEN, workspace: env.dir, scenario: () => ({ runDelayMs: 4000 }) });
     onTestFinished(() => actions.close());
@@ -206,14 +235,15 @@ describe('a goldsmith stopped mid-run', () => {
     const store = openJobStore(env.config);
     onTestFinished(() => store.close());
     await waitUntil(() => store.get(1)?.remote?.runId && actions.runs[0]?.status === 'in_progress', 'the run to be going');
-    first.kill('SIGKILL');
-    await first;
+    first.kill(signal);
+    expect((await first).exitCode ?? 'killed').toBe(signal === 'SIGTERM' ? 0 : 'killed');
     expect(store.get(1)!.state).toBe('running');
+    expect(actions.calls.some((call) => call.path.endsWith('/cancel'))).toBe(false);
 
     const second = await runCli(['--config', env.configFile, 'worker', '--exit-when-idle'], { env: cliEnv, extendEnv: false, timeout: 60_000 });
     expect(second.exitCode, second.stdout + second.stderr).toBe(0);
     const job = store.get(1)!;
-    expect(job.state, job.reason ?? '').toBe('succeeded');
+    expect(job.state).toBe('succeeded');
     expect(store.events(1).map((event) => event.kind)).toContain('re-attached');
     expect(actions.calls.filter((call) => call.path.endsWith('/dispatches'))).toHaveLength(1);
     expect(actions.runs).toHaveLength(1);

@@ -178,7 +178,9 @@ export class RunLifecycle {
     }
     // An ephemeral ARC runner starts from a fresh checkout: two runs at once never share a folder.
     run.workspace = ctx.checkout === 'copy' ? join(ctx.tempDir, `run-${run.id}`, 'work', ctx.repo) : ctx.workspace;
-    if (ctx.checkout === 'copy') cpSync(ctx.workspace, run.workspace, { recursive: true, verbatimSymlinks: true });
+    // A checkout holds what git tracks: never the goldsmith host's SQLite files. Opening and closing them here
+    // would also drop this process's POSIX locks on them, and with it the lock a test's own connection holds.
+    if (ctx.checkout === 'copy') cpSync(ctx.workspace, run.workspace, { recursive: true, verbatimSymlinks: true, filter: (source) => !/\.sqlite(-wal|-shm|-journal)?$/.test(source) });
     this.log(`Syncing repository: ${ctx.owner}/${ctx.repo}`);
     return 'success';
   }

@@ -26,6 +26,8 @@ export interface ExecutorRunContext {
   onStage(stage: string): void;
   /** The newest human-readable line of the build, scrubbed. */
   onLine(line: string): void;
+  /** Where the build's scrubbed log is (or will be), for `goldsmith job --log` while it runs or after it failed. */
+  onLog?(path: string): void;
   /** Packer started in its own process group (led by `pid`), or ended (undefined). */
   onProcess?(pid: number | undefined, binary: string | undefined): void;
   /** Where the build runs remotely, kept with the job so a restarted goldsmith finds it again. */
@@ -39,7 +41,8 @@ export interface ExecutorRunContext {
  * files and facts the record is sealed from. The log is already scrubbed.
  */
 export type ExecutorResult =
-  | { ok: false; ending: JobEnding }
+  /** `log`: the failed build's scrubbed log, when there is one to show. */
+  | { ok: false; ending: JobEnding; log?: string | undefined }
   /** goldsmith is stopping and left the remote run going: the job stays running, for the next start to re-attach. */
   | { ok: false; detached: true }
   | {

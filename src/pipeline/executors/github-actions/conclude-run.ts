@@ -13,8 +13,10 @@ export interface ConcludeRunInput {
   config: GitHubActionsExecutorConfig;
   run: WorkflowRun;
   jobs: RunJobs['jobs'] | undefined;
-  /** The job's key: its artifact is `goldsmith-<key>`. */
+  /** The job's key: its artifact is `goldsmith-<key>`, and its build.json names it. */
   key: string;
+  /** The line the job builds: the artifact's build.json must name it. */
+  line: string;
   jobDir: string;
   secrets: readonly string[];
   /** goldsmith asked for the cancel (a user, or the line's timeout), and why. */
@@ -38,34 +40,42 @@ async function fetchArtifact(input: ConcludeRunInput): Promise<UnpackedArtifact>
   const zip = join(input.jobDir, 'artifact.zip');
   try {
     await client.download(`/repos/${config.repository}/actions/artifacts/${artifact.id}/zip`, zip, maxBytes);
-    return await unpackRunnerArtifact(zip, input.jobDir, { maxBytes, secrets: input.secrets });
+    const unpacked = await unpackRunnerArtifact(zip, input.jobDir, { maxBytes, secrets: input.secrets });
+    // Another job's evidence (a re-run, a copied artifact) must not be sealed as this one's.
+    if (unpacked.facts.job !== key || unpacked.facts.line !== input.line) {
+      throw new Error(`the artifact ${name} is the evidence of job ${unpacked.facts.job} (line ${unpacked.facts.line}), not of job ${key} (line ${input.line}); refused`);
+    }
+    return unpacked;
   } finally {
     await rm(zip, { force: true });
   }
 }
 
-/** The ending of a run that did not succeed, in the user's words, with the run's link. */
-async function endingOf(input: ConcludeRunInput): Promise<JobEnding> {
+/** The ending of a run that did not succeed, in the user's words, with the run's link (and the runner's log, when it uploaded one). */
+async function endingOf(input: ConcludeRunInput): Promise<{ ending: JobEnding; log?: string | undefined }> {
   const { run } = input;
   const link = run.html_url;
   switch (run.conclusion) {
     case 'cancelled':
-      return { state: 'cancelled', reason: input.cancelledBecause ? `${input.cancelledBecause}; GitHub Actions run ${run.id} was cancelled (${link})` : `GitHub Actions run ${run.id} was cancelled on GitHub (${link})` };
+      return { ending: { state: 'cancelled', reason: input.cancelledBecause ? `${input.cancelledBecause}; GitHub Actions run ${run.id} was cancelled (${link})` : `GitHub Actions run ${run.id} was cancelled on GitHub (${link})` } };
     case 'timed_out':
-      return { state: 'cancelled', reason: `GitHub Actions run ${run.id} timed out (the workflow's timeout-minutes) (${link})` };
+      return { ending: { state: 'cancelled', reason: `GitHub Actions run ${run.id} timed out (the workflow's timeout-minutes) (${link})` } };
     case 'action_required':
-      return { state: 'failed', reason: `GitHub Actions run ${run.id} needs an approval (action_required): someone with write access must approve it on GitHub (${link})` };
+      return { ending: { state: 'failed', reason: `GitHub Actions run ${run.id} needs an approval (action_required): someone with write access must approve it on GitHub (${link})` } };
     case 'startup_failure':
-      return { state: 'failed', reason: `GitHub Actions run ${run.id} failed to start (startup_failure): the installed workflow is invalid or not allowed to run; open the run (${link})` };
+      return { ending: { state: 'failed', reason: `GitHub Actions run ${run.id} failed to start (startup_failure): the installed workflow is invalid or not allowed to run; open the run (${link})` } };
     case 'failure': {
       // The runner's own account of the failure (Packer's error), when its evidence was uploaded.
       const artifact = await fetchArtifact(input).catch(() => undefined);
       const step = failedStepOf(input.jobs);
       const why = artifact?.facts.reason ?? 'see the run for why';
-      return { state: 'failed', reason: `GitHub Actions run ${run.id} failed${step ? ` at step "${step}"` : ''}: ${why} (${link})`, tail: artifact?.facts.tail.join('\n') ?? null, exitCode: artifact?.facts.exit_code ?? null };
+      return {
+        ending: { state: 'failed', reason: `GitHub Actions run ${run.id} failed${step ? ` at step "${step}"` : ''}: ${why} (${link})`, tail: artifact?.facts.tail.join('\n') ?? null, exitCode: artifact?.facts.exit_code ?? null },
+        log: artifact?.log,
+      };
     }
     default:
-      return { state: 'failed', reason: `GitHub Actions run ${run.id} ended ${run.conclusion ?? 'without a conclusion'} (${link})` };
+      return { ending: { state: 'failed', reason: `GitHub Actions run ${run.id} ended ${run.conclusion ?? 'without a conclusion'} (${link})` } };
   }
 }
 
@@ -77,7 +87,7 @@ async function endingOf(input: ConcludeRunInput): Promise<JobEnding> {
  */
 export async function concludeRun(input: ConcludeRunInput): Promise<ExecutorResult> {
   const { run, config } = input;
-  if (run.conclusion !== 'success') return { ok: false, ending: await endingOf(input) };
+  if (run.conclusion !== 'success') return { ok: false, ...(await endingOf(input)) };
   let artifact: UnpackedArtifact;
   try {
     artifact = await fetchArtifact(input);

@@ -91,7 +91,7 @@ export function followRun(input: FollowRunInput): Promise<ExecutorResult> {
       if (run?.status === 'completed') {
         context.onStage('collecting evidence');
         const secrets = context.settings.credentials(context.config.secret_env, context.config.baseDir).map((credential) => credential.value);
-        concludeRun({ client, config, run, jobs: next.jobs, key: remote.key, jobDir: context.jobDir, secrets, cancelledBecause })
+        concludeRun({ client, config, run, jobs: next.jobs, key: remote.key, line: context.entry.key, jobDir: context.jobDir, secrets, cancelledBecause })
           .then(finish)
           .catch((error: Error) => fail(`GitHub Actions run ${run.id} completed, but goldsmith could not read it: ${error.message}`));
         stop();

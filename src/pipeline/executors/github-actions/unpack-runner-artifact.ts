@@ -88,7 +88,8 @@ export async function unpackRunnerArtifact(zipFile: string, outDir: string, opti
           if (entry.uncompressedSize > limit) throw new ArtifactRefused(`${name} in the artifact is ${entry.uncompressedSize} bytes, over the limit of ${limit} (executors.github_actions.artifact_max_mb)`);
           const stream = await streamOf(zip, entry);
           if (name === RUNNER_FILES.log) {
-            const file = createWriteStream(log, { flags: 'wx', mode: 0o600 });
+            // 'w': a goldsmith stopped mid-unpack left a partial log; the artifact is the whole truth.
+            const file = createWriteStream(log, { flags: 'w', mode: 0o600 });
             await captureOutput(stream, file, options.secrets, () => undefined);
             await new Promise<void>((done) => file.end(done));
             const handle = await openFile(log, 'r');

@@ -1,4 +1,5 @@
 import { hostname } from 'node:os';
+import { join } from 'node:path';
 import type { BuildExecutor, ExecutorResult, ExecutorRunContext } from '../build-executor.js';
 import { lineVarFileProblem, runLinePacker } from './run-line-packer.js';
 
@@ -17,6 +18,7 @@ export function createLocalExecutor(): BuildExecutor {
     preflight: (entry, config) => lineVarFileProblem(config, entry),
     async run(context: ExecutorRunContext): Promise<ExecutorResult> {
       const { job, config, entry } = context;
+      context.onLog?.(join(context.jobDir, 'packer.log'));
       const run = await runLinePacker({
         config,
         entry,
