@@ -101,7 +101,7 @@ program
       'executor does (var-files, environment allow-list, scrubbing, timeout); never seals (the runner holds no\n' +
       'signing key). SIGINT or SIGTERM stop Packer, which cleans up.\n' +
       'Exit status: 0 built, 1 the build failed (build.json says why), 2 called wrongly.\n\n' +
-      'Example (in the workflow):\n  goldsmith runner --out goldsmith-artifact',
+      'Example:\n  goldsmith runner --out goldsmith-artifact   # the step of packer/ci/github-actions/goldsmith-build.yml',
   )
   .action(async (options: { out: string }) => {
     const { runnerCommand } = await import('./commands/runner.js');

@@ -64,9 +64,17 @@ describe('goldsmith build and the job commands', () => {
   it('lists the matrix with aliases and whether "all" builds each line', async () => {
     const env = makePipelineEnv();
     const matrix = await runCli(['--config', env.configFile, 'matrix']);
-    expect(matrix.stdout).toMatch(/^test-ok\s+enabled\s+local\s+tpl-test-ok\s+ok$/m);
+    expect(matrix.stdout).toMatch(/^test-ok\s+enabled\s+local\s+local\s+tpl-test-ok\s+ok$/m);
     expect(matrix.stdout).toMatch(/^test-slow\s+disabled/m);
     expect(matrix.stdout).not.toContain('is the default');
+  });
+
+  it('shows where each line builds: the executor goldsmith.yaml gives it', async () => {
+    const env = makePipelineEnv('executors:\n  lines:\n    test-ok-2: github-actions\n  github_actions:\n    repository: acme/images');
+    const matrix = await runCli(['--config', env.configFile, 'matrix']);
+    expect(matrix.stdout).toMatch(/^LINE\s+ALL\?\s+TARGET\s+BUILDS ON\s+TEMPLATE/);
+    expect(matrix.stdout).toMatch(/^test-ok-2\s+enabled\s+local\s+github-actions\s+tpl-test-ok-2/m);
+    expect(matrix.stdout).toMatch(/^test-ok\s+enabled\s+local\s+local\s+tpl-test-ok\s/m);
   });
 
   it('marks a line whose platform the matrix leaves out, naming the default and the fix', async () => {
@@ -76,12 +84,12 @@ describe('goldsmith build and the job commands', () => {
     delete entries[0]!.platform;
     writeFileSync(file, JSON.stringify(entries));
     const matrix = await runCli(['--config', env.configFile, 'matrix']);
-    expect(matrix.stdout).toMatch(/^test-ok\s+enabled\s+vsphere\*\s+tpl-test-ok/m);
+    expect(matrix.stdout).toMatch(/^test-ok\s+enabled\s+vsphere\*\s+local\s+tpl-test-ok/m);
     expect(matrix.stdout).toContain(`* "platform" is not set for this line: vsphere is the default; set "platform" (vsphere, proxmox, qemu or local) in ${file}`);
   });
 
   it('prints --help with an example for every command', async () => {
-    for (const command of ['build', 'jobs', 'job', 'cancel', 'matrix', 'worker']) {
+    for (const command of ['build', 'jobs', 'job', 'cancel', 'matrix', 'worker', 'runner']) {
       const help = await runCli([command, '--help']);
       expect(help.exitCode).toBe(0);
       expect(help.stdout).toContain('Example:');
