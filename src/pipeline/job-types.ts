@@ -19,7 +19,7 @@ export interface RemoteRun {
   repository: string;
   workflow: string;
   ref: string;
-  /** When the dispatch was sent (null: not yet, or not known to have been). */
+  /** When the dispatch was sent, or about to be (kept just before it: the run is looked for from then). */
   dispatchedAt: string | null;
   /** The newest run id of the workflow seen before dispatching: the job's run has a higher one. */
   floorRunId: number | null;

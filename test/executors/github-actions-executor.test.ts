@@ -200,6 +200,14 @@ describe('the GitHub Actions executor when things go wrong', () => {
     expect(existsSync(join(world.env.dir, 'escape.txt')) || existsSync(join(world.env.config.state_dir, 'jobs', 'escape.txt'))).toBe(false);
   });
 
+  it('refuses to dispatch when a workflow input would carry a credential goldsmith holds (inputs are shown on the run\'s page)', async () => {
+    const world = await startActionsEnv({ env: { IMAGE_DB_PASSWORD: 'tpl-test-ok-2' } });
+    const job = await world.build('test-ok-2');
+    expect(job.state).toBe('failed');
+    expect(job.reason).toBe('refusing to dispatch: the workflow input entry would carry a credential goldsmith holds (a matrix value equal to a secret?); nothing was sent');
+    expect(world.actions.calls.filter((call) => call.path.endsWith('/dispatches'))).toHaveLength(0);
+  });
+
   it('429 with Retry-After and a primary-limit 403 pause every request until GitHub says; 5xx are retried; the build still seals', { timeout: 60_000 }, async () => {
     const world = await startActionsEnv();
     world.actions.throttle({ count: 1, status: 429, retryAfterSeconds: 2 });

@@ -32,10 +32,10 @@ export function actionsYaml(extra: Record<string, string | number> = {}): string
  * the real `goldsmith runner` and Packer), every line on the github-actions
  * executor, and a build queue in this process.
  */
-export async function startActionsEnv(options: { yaml?: Record<string, string | number>; actions?: Partial<FakeActionsOptions>; graceMs?: number } = {}): Promise<ActionsEnv> {
+export async function startActionsEnv(options: { yaml?: Record<string, string | number>; actions?: Partial<FakeActionsOptions>; graceMs?: number; env?: Record<string, string> } = {}): Promise<ActionsEnv> {
   const env = makePipelineEnv(actionsYaml(options.yaml));
   const actions = await FakeActions.start({ owner: 'acme', repo: 'images', token: ACTIONS_TOKEN, workspace: env.dir, cancelGraceMs: 3000, ...options.actions });
-  const settings = Settings.from({ GITHUB_TOKEN: ACTIONS_TOKEN, GITHUB_API_URL: actions.url, PATH: process.env.PATH, HOME: process.env.HOME });
+  const settings = Settings.from({ GITHUB_TOKEN: ACTIONS_TOKEN, GITHUB_API_URL: actions.url, PATH: process.env.PATH, HOME: process.env.HOME, ...options.env });
   const store = openJobStore(env.config);
   const queue = new BuildQueue({ store, config: env.config, matrix: env.matrix, signer: env.signer, settings, pollMs: 200, graceMs: options.graceMs ?? 5000 });
   await queue.start();

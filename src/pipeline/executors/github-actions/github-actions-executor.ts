@@ -8,6 +8,7 @@ import { ActionsClient } from './actions-client.js';
 import { dispatchWorkflowRun, type DispatchMemory } from './dispatch-workflow-run.js';
 import { followRun } from './follow-run.js';
 import { RunWatcher } from './run-watcher.js';
+import { scrubText } from '../../scrub-text.js';
 
 export interface GitHubActionsExecutorOptions {
   config: GitHubActionsExecutorConfig;
@@ -64,15 +65,15 @@ export function createGitHubActionsExecutor(options: GitHubActionsExecutorOption
       context.onRemote?.({ ...remote, dispatchedAt: new Date().toISOString() });
       if (context.signal.aborted) return { ok: false, ending: { state: 'cancelled', reason: 'cancelled on request before the run was dispatched' } };
       const platformVars = Object.fromEntries(Object.entries(context.hooks?.packerEnv?.(job, entry, context.jobDir) ?? {}).filter(([name]) => name.startsWith('PKR_VAR_')));
+      const inputs = { goldsmith_job: remote.key, line: entry.key, entry: JSON.stringify(entry), packer_vars: JSON.stringify(platformVars) };
+      // Inputs are shown on the run's page to anyone who can read the repository.
+      const secrets = context.settings.credentials(context.config.secret_env, context.config.baseDir).map((credential) => credential.value);
+      const leaking = Object.entries(inputs).find(([, value]) => scrubText(value, secrets) !== value);
+      if (leaking) return { ok: false, ending: { state: 'failed', reason: `refusing to dispatch: the workflow input ${leaking[0]} would carry a credential goldsmith holds (a matrix value equal to a secret?); nothing was sent` } };
       context.onStage('dispatching to GitHub Actions');
       const since = new Date();
       try {
-        const dispatched = await dispatchWorkflowRun(client, watcher, config, memory, {
-          goldsmith_job: remote.key,
-          line: entry.key,
-          entry: JSON.stringify(entry),
-          packer_vars: JSON.stringify(platformVars),
-        });
+        const dispatched = await dispatchWorkflowRun(client, watcher, config, memory, inputs);
         Object.assign(remote, { dispatchedAt: since.toISOString(), floorRunId: dispatched.floorRunId, runId: dispatched.runId, runUrl: dispatched.htmlUrl, attempt: dispatched.runId ? 1 : null });
       } catch (error) {
         return { ok: false, ending: { state: 'failed', reason: (error as Error).message } };
