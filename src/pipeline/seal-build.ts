@@ -80,9 +80,13 @@ export async function sealBuild(options: SealBuildOptions): Promise<WrittenRecor
   const packerDir = dirname(config.packer.matrix);
   const lineFiles = entry ? lineVarFiles(config, entry) : { shared: config.packer.var_files, own: undefined };
   const varFiles = [...lineFiles.shared, ...(lineFiles.own && existsSync(lineFiles.own) ? [lineFiles.own] : [])].filter((path) => existsSync(path));
-  const described = entry
-    ? await describeTemplate(entry, packerDir, varFiles, config.baseDir, options.settings.childEnv({ family: 'none' }))
-    : { template: { dir: null, git_commit: null, hcl_sha256: null }, var_files: [] };
+  // A build on a CI runner brings its checkout's template facts: this host may not even have the template folder.
+  const described =
+    options.facts?.template && options.facts.var_files
+      ? { template: options.facts.template, var_files: options.facts.var_files }
+      : entry
+        ? await describeTemplate(entry, packerDir, varFiles, config.baseDir, options.settings.childEnv({ family: 'none' }))
+        : { template: { dir: null, git_commit: null, hcl_sha256: null }, var_files: [] };
   const artifactId = manifest?.artifact_id ?? outcome.artifacts.at(-1)?.id ?? null;
   const details: BuildDetails = {
     line: entry?.key ?? options.line,

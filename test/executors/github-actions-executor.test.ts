@@ -1,4 +1,5 @@
-import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import { createHash } from 'node:crypto';
+import { cpSync, existsSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { execa } from 'execa';
 import { describe, expect, it, onTestFinished } from 'vitest';
@@ -8,6 +9,7 @@ import { FakeActions } from '../fakes/actions-api.js';
 import { CLI, runCli } from '../helpers/run-cli.js';
 import { ACTIONS_TOKEN, actionsYaml, startActionsEnv, type ActionsEnv } from '../helpers/actions-env.js';
 import { makePipelineEnv } from '../helpers/pipeline-env.js';
+import { makeTempDir } from '../helpers/write-chain.js';
 
 function recordOf(world: ActionsEnv, line: string) {
   const dir = join(world.env.config.records, 'builds', line);
@@ -105,6 +107,21 @@ describe('the GitHub Actions executor against the fake Actions API (real goldsmi
     expect(recordOf(world, 'test-ok-2').run.executor).toMatchObject({ run_id: own.id });
     expect(a.remote!.runId).toBe(world.actions.runs.find((run) => run.inputs.goldsmith_job === a.remote!.key)!.id);
     expect(a.remote!.runId).not.toBe(b.remote!.runId);
+  });
+
+  it('the sealing host needs no template folder: the record takes the runner\'s checkout\'s commit and digests', { timeout: 60_000 }, async () => {
+    const checkout = makeTempDir('goldsmith-checkout-');
+    const world = await startActionsEnv({ actions: { workspace: checkout } });
+    cpSync(world.env.dir, checkout, { recursive: true });
+    writeFileSync(join(checkout, 'packer', 'ok', 'extra.pkr.hcl'), '# only in the runner\'s checkout\n');
+    rmSync(join(world.env.dir, 'packer', 'ok'), { recursive: true });
+    const job = await world.build('test-ok');
+    expect(job.state, job.reason ?? '').toBe('succeeded');
+    const { run } = recordOf(world, 'test-ok');
+    const sha = (text: string) => createHash('sha256').update(text).digest('hex');
+    const files = ['build.pkr.hcl', 'extra.pkr.hcl', 'variables.pkr.hcl'].filter((name) => existsSync(join(checkout, 'packer', 'ok', name)));
+    expect(run.template.hcl_sha256).toBe(sha(files.map((name) => `${sha(readFileSync(join(checkout, 'packer', 'ok', name), 'utf8'))}  ${name}\n`).join('')));
+    expect(run.var_files).toEqual([{ path: 'packer/ok/ok.pkrvars.hcl', sha256: sha(readFileSync(join(checkout, 'packer', 'ok', 'ok.pkrvars.hcl'), 'utf8')) }]);
   });
 
   it('a failing run ends the job failed with the failed step, Packer\'s reason from the runner and the run\'s link; nothing is sealed', { timeout: 60_000 }, async () => {

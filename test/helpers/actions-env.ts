@@ -1,6 +1,7 @@
 import { onTestFinished } from 'vitest';
 import { Settings } from '../../src/config/settings.js';
 import { BuildQueue } from '../../src/pipeline/build-queue.js';
+import { createGitHubActionsExecutor } from '../../src/pipeline/executors/github-actions/github-actions-executor.js';
 import type { Job } from '../../src/pipeline/job-types.js';
 import { openJobStore } from '../../src/pipeline/open-job-store.js';
 import type { JobStore } from '../../src/pipeline/job-store.js';
@@ -37,7 +38,9 @@ export async function startActionsEnv(options: { yaml?: Record<string, string | 
   const actions = await FakeActions.start({ owner: 'acme', repo: 'images', token: ACTIONS_TOKEN, workspace: env.dir, cancelGraceMs: 3000, ...options.actions });
   const settings = Settings.from({ GITHUB_TOKEN: ACTIONS_TOKEN, GITHUB_API_URL: actions.url, PATH: process.env.PATH, HOME: process.env.HOME, ...options.env });
   const store = openJobStore(env.config);
-  const queue = new BuildQueue({ store, config: env.config, matrix: env.matrix, signer: env.signer, settings, pollMs: 200, graceMs: options.graceMs ?? 5000 });
+  // The real executor, with a short backoff after a 5xx so the tests of retries stay quick.
+  const executor = createGitHubActionsExecutor({ config: env.config.executors.github_actions!, settings: settings.actions(env.dir), client: { backoffMs: 100 } });
+  const queue = new BuildQueue({ store, config: env.config, matrix: env.matrix, signer: env.signer, settings, pollMs: 200, graceMs: options.graceMs ?? 5000, executors: { 'github-actions': executor } });
   await queue.start();
   onTestFinished(async () => {
     await queue.stop({ cancelRunning: true, killAfterMs: 1000 });
