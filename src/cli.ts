@@ -21,6 +21,21 @@ const done = (code: number) => {
 };
 
 program
+  .command('init')
+  .description('Write a working goldsmith project into DIR: goldsmith.yaml, packer/matrix.json with one line ("hello", Packer\'s null builder), a signing key, .gitignore and records/.')
+  .argument('[dir]', 'folder to write into (default: the current folder; created if missing)')
+  .addHelpText(
+    'after',
+    '\nNever overwrites: if any file it would write exists, it writes nothing and names each one.\n' +
+      'Exit status: 0 written, 2 usage error or a file in the way.\n\n' +
+      'Example:\n  goldsmith init golden-images\n  cd golden-images\n  goldsmith build hello --wait\n  goldsmith audit records',
+  )
+  .action(async (dir: string | undefined) => {
+    const { initCommand } = await import('./commands/init.js');
+    done(initCommand(dir ?? '.', process.cwd(), process.stdout));
+  });
+
+program
   .command('keygen')
   .description('Write a new Ed25519 signing key: DIR/signing.key (0600), DIR/signing.pub, DIR/allowed_signers.')
   .requiredOption('--out <dir>', 'folder to write the key files into (created if missing)')
@@ -77,15 +92,23 @@ program
 program
   .command('build')
   .description('Queue a Packer build of one line (a matrix key or alias), or of every enabled line with "all".')
-  .argument('<line>', 'line key, alias, or "all"')
-  .option('--wait', 'follow the build with live progress (stage, elapsed, last log line) and exit with its result')
+  .argument('<line>', 'line key, alias, or "all" (any case)')
+  .option('--wait', 'follow the build with live progress (stage, elapsed, last log line) and exit with its result; Ctrl-C stops following, not the build')
+  .option('--dry-run', 'print what would run (executor, Packer command, var-files, target) and what the checks find; queue nothing')
   .option('--requested-by <user>', 'who asks (default: the current user)')
   .option('--queue-only', 'only queue the job; goldsmith serve or goldsmith worker runs it')
   .addHelpText(
     'after',
-    '\nWithout --wait a background worker runs the build (or "goldsmith serve", when it runs).\nA line that already has a queued or running job is refused, naming that job.\nExit status with --wait: 0 when every build succeeded and was sealed, 1 otherwise.\n\nExample:\n  goldsmith build win2025 --wait\n  goldsmith build all',
+    '\nBefore queuing, checks what would make the build fail only after it ran: the records folder writable, the\n' +
+      'signing key, the line\'s var-files, Packer present and `packer validate` passing (remembered while the line\n' +
+      'is unchanged). A background worker runs the build (or "goldsmith serve", when it runs).\n' +
+      'A line that already has a queued or running job is refused, naming that job.\n' +
+      'Exit status: 0 queued (with --wait: every build succeeded and was sealed; with --dry-run: every check\n' +
+      'passed), 1 a build failed or the line is busy, 2 a check failed or the input is wrong (unknown line,\n' +
+      'unreadable config or matrix), 130 you stopped following with Ctrl-C (the build goes on).\n\n' +
+      'Example:\n  goldsmith build win2025 --dry-run\n  goldsmith build win2025 --wait\n  goldsmith build all',
   )
-  .action(async (line: string, options: { wait?: boolean; requestedBy?: string; queueOnly?: boolean }) => {
+  .action(async (line: string, options: { wait?: boolean; dryRun?: boolean; requestedBy?: string; queueOnly?: boolean }) => {
     const { buildCommand } = await import('./commands/build.js');
     done(await buildCommand(config(), settings, line, options, process.stdout));
   });
@@ -121,21 +144,23 @@ program
 
 program
   .command('job')
-  .description('Show one job: state, stage, times, reason, record; or the end of its log (scrubbed).')
+  .description('Show one job: state, stage, times, reason, record; or the end of its log (scrubbed); or follow it.')
   .argument('<id>', 'job number')
-  .option('--log', "print the end of the job's log instead")
+  .option('--log', "print the end of the job's log instead: Packer's own lines, once, without its debug output")
+  .option('--raw', 'with --log: the whole log, PACKER_LOG debug lines included')
   .option('--lines <n>', 'how many log lines with --log', '50')
-  .addHelpText('after', '\nExample:\n  goldsmith job 12 --log --lines 200')
-  .action(async (id: string, options: { log?: boolean; lines?: string }) => {
+  .option('--wait', 'follow the job to its end with live progress; Ctrl-C stops following, not the build')
+  .addHelpText('after', '\nExit status: 0 shown (with --wait: the build succeeded), 1 with --wait: it did not, 2 no such job, 130 stopped following.\n\nExample:\n  goldsmith job 12 --log --lines 200\n  goldsmith job 12 --log --raw\n  goldsmith job 12 --wait')
+  .action(async (id: string, options: { log?: boolean; raw?: boolean; lines?: string; wait?: boolean }) => {
     const { jobCommand } = await import('./commands/jobs.js');
     done(await jobCommand(config(), id, options, process.stdout));
   });
 
 program
   .command('cancel')
-  .description('Cancel a queued job, or stop a running one (Packer cleans up the half-built VM).')
+  .description('Cancel a queued job, or stop a running one (Packer cleans up the half-built VM; a GitHub Actions run is cancelled).')
   .argument('<id>', 'job number')
-  .addHelpText('after', '\nExample:\n  goldsmith cancel 12')
+  .addHelpText('after', '\nExit status: 0 cancelled or stopping, 1 the job has already ended, 2 no such job.\n\nExample:\n  goldsmith cancel 12')
   .action(async (id: string) => {
     const { cancelCommand } = await import('./commands/jobs.js');
     done(cancelCommand(config(), id, process.stdout));

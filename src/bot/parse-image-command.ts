@@ -104,7 +104,12 @@ function quoteList(names: readonly string[]): string {
  */
 export function resolveLine(matrix: Matrix, word: string, prefix = '/image '): { ok: true; line: string } | { ok: false; message: string } {
   const wanted = word.toLowerCase();
-  const entry = matrix.find((candidate) => candidate.key === wanted || candidate.aliases.includes(wanted));
+  if (wanted === 'all') {
+    // One word that queues every line is kept off chat, where a slip of the thumb costs a night of builds.
+    return { ok: false, message: `"all" is not taken here: it would queue every enabled line at once. Name one line ("${prefix}list" shows them), run "goldsmith build all" on the goldsmith host, or leave it to the weekly schedule` };
+  }
+  const same = (name: string) => name.toLowerCase() === wanted;
+  const entry = matrix.find((candidate) => same(candidate.key) || candidate.aliases.some(same));
   if (entry) return { ok: true, line: entry.key };
   const suggestions = closestNames(wanted, matrix.flatMap((candidate) => [candidate.key, ...candidate.aliases]));
   return {

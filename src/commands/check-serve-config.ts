@@ -1,7 +1,7 @@
 import type { LoadedConfig } from '../config/load-config.js';
 import type { Matrix } from '../config/matrix-schema.js';
 import { selectLines } from '../config/select-lines.js';
-import { executorProblemOf } from '../pipeline/request-builds.js';
+import { executorProblemOf } from '../pipeline/find-queue-problems.js';
 import { UsageError } from './usage-error.js';
 
 const SLACK_ID = /^[UWS][A-Z0-9]{2,}$/;

@@ -109,7 +109,8 @@ export async function demoCommand(options: DemoOptions, userSettings: Settings, 
       const results = queue!.request('all', user);
       const refused = results.find((result) => !result.ok);
       if (refused && !refused.ok) throw new Error(`not queued: ${refused.message}`);
-      const jobs = await watchJobs(store!, results.map((result) => (result.ok ? result.job.id : 0)), stdout);
+      // No signal: the demo follows to the end.
+      const jobs = (await watchJobs(store!, results.map((result) => (result.ok ? result.job.id : 0)), stdout))!;
       const failed = jobs.find((job) => job.state !== 'succeeded');
       if (failed) throw new Error(`the build of ${failed.line} (job ${failed.id}) ${failed.state}: ${failed.reason ?? ''}; its log: ${failed.logPath ?? '(none)'}`);
       written.push(...jobs.map((job) => job.recordPath!));

@@ -19,7 +19,7 @@ export async function sealCommand(config: LoadedConfig, settings: Settings, opti
   for (const [flag, path] of [['--log', options.log], ['--manifest', options.manifest]] as const) {
     if (path !== undefined && !existsSync(path)) throw new UsageError(`${flag} ${path}: no such file`);
   }
-  const signer = readSigner(options.key ?? config.signing.key, config.signing.identity);
+  const signer = readSigner(options.key ?? config.signing.key, config.signing.identity, '--key');
   const sealed = await sealBuild({
     config,
     line: options.line,

@@ -2,14 +2,14 @@ import type { JobStore } from '../pipeline/job-store.js';
 import { FINAL_STATES, type Job } from '../pipeline/job-types.js';
 import { formatElapsed } from '../pipeline/format-job.js';
 import { readLogTail } from '../pipeline/read-log-tail.js';
+import { readableLogLines } from '../pipeline/readable-log-lines.js';
 
 const POLL_MS = 500;
 
 async function lastLineOf(job: Job): Promise<string> {
   if (!job.logPath) return '';
   try {
-    const [line] = await readLogTail(job.logPath, 1, 8 * 1024);
-    return (line ?? '').replace(/^\d+,[^,]*,ui,(say|message|error),/, '').trim().slice(0, 100);
+    return (readableLogLines(await readLogTail(job.logPath, Number.MAX_SAFE_INTEGER, 64 * 1024)).at(-1) ?? '').trim().slice(0, 100);
   } catch {
     return '';
   }
@@ -28,9 +28,10 @@ function endLine(job: Job): string {
 /**
  * Follows jobs until each has ended, printing progress: on a terminal one
  * line per job rewritten in place (stage, elapsed, last log line), otherwise a
- * line per change. Resolves with the jobs as they ended.
+ * line per change. Resolves with the jobs as they ended, or undefined when
+ * `signal` stopped the watch first.
  */
-export async function watchJobs(store: JobStore, ids: readonly number[], stdout: NodeJS.WritableStream & { isTTY?: boolean }): Promise<Job[]> {
+export async function watchJobs(store: JobStore, ids: readonly number[], stdout: NodeJS.WritableStream & { isTTY?: boolean }, signal?: AbortSignal): Promise<Job[] | undefined> {
   const shown = new Map<number, string>();
   const done = new Map<number, Job>();
   while (done.size < ids.length) {
@@ -49,7 +50,21 @@ export async function watchJobs(store: JobStore, ids: readonly number[], stdout:
         shown.set(id, key);
       }
     }
-    if (done.size < ids.length) await new Promise((resolve) => setTimeout(resolve, POLL_MS));
+    if (done.size < ids.length) {
+      if (signal?.aborted) return undefined;
+      await new Promise<void>((resolve) => {
+        const wake = () => {
+          clearTimeout(timer);
+          resolve();
+        };
+        const timer = setTimeout(() => {
+          signal?.removeEventListener('abort', wake);
+          resolve();
+        }, POLL_MS);
+        signal?.addEventListener('abort', wake, { once: true });
+      });
+      if (signal?.aborted) return undefined;
+    }
   }
   return ids.map((id) => done.get(id)!);
 }

@@ -3,6 +3,7 @@ import { dirname, isAbsolute, resolve } from 'node:path';
 import { parse as parseYaml } from 'yaml';
 import { configSchema, type Config } from './config-schema.js';
 import { formatZodError } from './format-zod-error.js';
+import { InputError } from './input-error.js';
 import type { PathSettings } from './settings.js';
 
 const DEFAULT_NAMES = ['goldsmith.yaml', 'goldsmith.yml', 'goldsmith.json'];
@@ -20,7 +21,7 @@ function parseFile(file: string): unknown {
   try {
     return file.endsWith('.json') ? JSON.parse(text) : (parseYaml(text) ?? {});
   } catch (error) {
-    throw new Error(`${file}: not valid ${file.endsWith('.json') ? 'JSON' : 'YAML'}: ${(error as Error).message}`);
+    throw new InputError(`${file}: not valid ${file.endsWith('.json') ? 'JSON' : 'YAML'}: ${(error as Error).message}`);
   }
 }
 
@@ -36,10 +37,10 @@ function parseFile(file: string): unknown {
 export function loadConfig(options: { file?: string | undefined; cwd: string; paths: Pick<PathSettings, 'config' | 'records' | 'signingKey'> }): LoadedConfig {
   const named = options.file ?? options.paths.config;
   const file = named ? resolve(options.cwd, named) : DEFAULT_NAMES.map((name) => resolve(options.cwd, name)).find((path) => existsSync(path));
-  if (named && !existsSync(file!)) throw new Error(`config file ${file} does not exist; pass --config with an existing file or unset GOLDSMITH_CONFIG`);
+  if (named && !existsSync(file!)) throw new InputError(`config file ${file} does not exist; pass --config with an existing file or unset GOLDSMITH_CONFIG`);
   const raw = file ? parseFile(file) : {};
   const parsed = configSchema.safeParse(raw);
-  if (!parsed.success) throw new Error(formatZodError(file ?? 'config', parsed.error, undefined, configSchema));
+  if (!parsed.success) throw new InputError(formatZodError(file ?? 'config', parsed.error, undefined, configSchema));
   const config = parsed.data;
   const baseDir = file ? dirname(file) : options.cwd;
   const at = (path: string) => (isAbsolute(path) ? path : resolve(baseDir, path));

@@ -1,10 +1,11 @@
 import { readFileSync } from 'node:fs';
 import { formatZodError } from './format-zod-error.js';
+import { InputError } from './input-error.js';
 import { matrixSchema, type Matrix } from './matrix-schema.js';
 
 /**
- * Reads `packer/matrix.json`. Errors name the file, the entry (by key when it
- * has one) and the field.
+ * Reads `packer/matrix.json`. Errors (InputError: exit 2) name the file, the
+ * entry (by key when it has one) and the field.
  *
  * @example
  * const matrix = loadMatrix('packer/matrix.json');
@@ -15,12 +16,12 @@ export function loadMatrix(path: string): Matrix {
     raw = JSON.parse(readFileSync(path, 'utf8'));
   } catch (error) {
     const code = (error as NodeJS.ErrnoException).code;
-    throw new Error(code === 'ENOENT' ? `matrix file ${path} does not exist; set packer.matrix in goldsmith.yaml` : `${path}: not valid JSON: ${(error as Error).message}`);
+    throw new InputError(code === 'ENOENT' ? `matrix file ${path} does not exist; set packer.matrix in goldsmith.yaml` : `${path}: not valid JSON: ${(error as Error).message}`);
   }
   const parsed = matrixSchema.safeParse(raw);
   if (parsed.success) return parsed.data;
   const entries = Array.isArray(raw) ? raw : [];
-  throw new Error(
+  throw new InputError(
     formatZodError(
       path,
       parsed.error,

@@ -1,3 +1,4 @@
+import { InputError } from './input-error.js';
 import type { Matrix, MatrixEntry } from './matrix-schema.js';
 
 function distance(a: string, b: string): number {
@@ -33,19 +34,22 @@ export function closestNames(word: string, names: readonly string[], count = 3):
 
 /**
  * Selects matrix lines as the seed pipeline does: `all` is every enabled line;
- * a key or alias names exactly that line, even one shipped `enabled: false`.
- * An unknown name throws with the closest keys.
+ * a key or alias (in any case, as in Slack) names exactly that line, even one
+ * shipped `enabled: false`. An unknown name throws an InputError (exit 2)
+ * with the closest keys.
  *
  * @example
  * selectLines(matrix, 'win2025') // [the windows-server-2025 entry]
  */
 export function selectLines(matrix: Matrix, selector: string): MatrixEntry[] {
-  if (selector === 'all') return matrix.filter((entry) => entry.enabled);
-  const entry = matrix.find((candidate) => candidate.key === selector || candidate.aliases.includes(selector));
+  const wanted = selector.toLowerCase();
+  if (wanted === 'all') return matrix.filter((entry) => entry.enabled);
+  const same = (name: string) => name.toLowerCase() === wanted;
+  const entry = matrix.find((candidate) => same(candidate.key) || candidate.aliases.some(same));
   if (entry) return [entry];
   const names = matrix.flatMap((candidate) => [candidate.key, ...candidate.aliases]);
-  const suggestions = closestNames(selector, names);
-  throw new Error(
+  const suggestions = closestNames(wanted, names);
+  throw new InputError(
     `unknown line "${selector}"` +
       (suggestions.length > 0 ? `; did you mean ${suggestions.map((name) => `"${name}"`).join(' or ')}?` : '.') +
       ` Run "goldsmith matrix" to list the lines, or use "all".`,

@@ -92,7 +92,7 @@ export class BuildQueue extends EventEmitter<BuildQueueEvents> {
    * matrix entry as read now, to its record.
    */
   request(selector: string, requester: Requester): RequestResult[] {
-    const results = requestBuilds(this.options.store, this.options.config, this.options.matrix, selector, requester);
+    const results = requestBuilds(this.options.store, this.options.config, this.options.matrix, selector, requester, { signer: this.options.signer !== undefined });
     for (const result of results) if (result.ok) this.emit('update', result.job, undefined);
     // A refused request queued nothing: no need to look for work (a write transaction) on its account.
     if (results.some((result) => result.ok)) this.pump();

@@ -211,8 +211,16 @@ export class JobStore {
     this.db.prepare('UPDATE jobs SET log_path = ? WHERE id = ?').run(logPath, id);
   }
 
-  /** Ends a job and releases its line. */
-  finish(id: number, ending: JobEnding): Job {
+  /** Who asked to cancel a running job (`slack:U0123`), from its audit trail; undefined when nobody did. */
+  private cancelledBy(id: number): string | undefined {
+    const row = this.db.prepare<[number], { detail: string }>("SELECT detail FROM events WHERE job_id = ? AND kind = 'cancel-requested' ORDER BY id DESC LIMIT 1").get(id);
+    return row?.detail.replace(/^by /, '');
+  }
+
+  /** Ends a job and releases its line. A build cancelled on request says by whom. */
+  finish(id: number, given: JobEnding): Job {
+    const by = given.state === 'cancelled' && given.reason?.startsWith('cancelled on request') ? this.cancelledBy(id) : undefined;
+    const ending = by ? { ...given, reason: given.reason!.replace('cancelled on request', `cancelled on request of ${by}`) } : given;
     this.db.transaction(() => {
       this.db
         .prepare(

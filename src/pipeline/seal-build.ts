@@ -3,6 +3,7 @@ import { dirname } from 'node:path';
 import type { LoadedConfig } from '../config/load-config.js';
 import { loadMatrix } from '../config/load-matrix.js';
 import type { MatrixEntry } from '../config/matrix-schema.js';
+import { InputError } from '../config/input-error.js';
 import { selectLines } from '../config/select-lines.js';
 import type { BuildDetails, Requester, Target } from '../evidence/run-schema.js';
 import { writeRecord, type RecordSigner, type WrittenRecord } from '../evidence/write-record.js';
@@ -57,7 +58,7 @@ function targetOf(entry: MatrixEntry | undefined, config: LoadedConfig, artifact
 /** The matrix entry for `line`, or undefined when no matrix is configured. */
 export function findMatrixEntry(config: LoadedConfig, line: string): MatrixEntry | undefined {
   if (!existsSync(config.packer.matrix)) return undefined;
-  if (line === 'all') throw new Error('a record is sealed for one line; name it instead of "all"');
+  if (line.toLowerCase() === 'all') throw new InputError('a record is sealed for one line; name it instead of "all"');
   return selectLines(loadMatrix(config.packer.matrix), line)[0];
 }
 

@@ -94,7 +94,7 @@ describe('goldsmith seal', () => {
       JSON.stringify([{ key: 'ubuntu-24.04', aliases: ['noble'], enabled: true, os: 'linux', dist: 'ubuntu', version: '24.04', build_dir: 'linux', config: 'linux/ubuntu.pkrvars.hcl', base_name: 'tpl-ubuntu-24.04' }]),
     );
     const unknown = await runCli(['seal', '--line', 'ubuntu-24.4', '--log', ok.log, '--key', key], { cwd: dir });
-    expect(unknown.exitCode).toBe(1);
+    expect(unknown.exitCode).toBe(2);
     expect(unknown.stderr).toContain('unknown line "ubuntu-24.4"; did you mean "ubuntu-24.04"?');
     const alias = await runCli(['seal', '--line', 'noble', '--log', ok.log, '--key', key], { cwd: dir });
     expect(alias.stderr).toBe('');
@@ -109,7 +109,7 @@ describe('goldsmith seal', () => {
   it('explains a missing signing key and a missing log', async () => {
     const dir = makeTempDir();
     const noKey = await runCli(['seal', '--line', 'ubuntu-24.04', '--log', ok.log], { cwd: dir, env: { GOLDSMITH_SIGNING_KEY: '' } });
-    expect(noKey.exitCode).toBe(1);
+    expect(noKey.exitCode).toBe(2);
     expect(noKey.stderr).toContain('no signing key: pass --key FILE, set GOLDSMITH_SIGNING_KEY');
     const noLog = await runCli(['seal', '--line', 'ubuntu-24.04', '--log', join(dir, 'nope.log')], { cwd: dir });
     expect(noLog.exitCode).toBe(2);

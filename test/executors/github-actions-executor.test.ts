@@ -186,7 +186,7 @@ describe('the GitHub Actions executor when things go wrong', () => {
     const job = await world.waitForEnd(result.job.id);
     const run = world.actions.runs[0]!;
     expect(job.state).toBe('cancelled');
-    expect(job.reason).toBe(`cancelled on request; GitHub Actions run ${run.id} was cancelled (${job.remote!.runUrl})`);
+    expect(job.reason).toBe(`cancelled on request of slack:U0BUILDER; GitHub Actions run ${run.id} was cancelled (${job.remote!.runUrl})`);
     expect(run.conclusion).toBe('cancelled');
     expect(world.actions.calls.filter((call) => call.path.endsWith(`/runs/${run.id}/cancel`)).map((call) => call.status)).toEqual([202]);
     await waitUntil(() => groupGone(pid), 'the runner process group to be gone', 10_000);

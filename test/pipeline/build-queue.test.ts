@@ -118,7 +118,7 @@ describe('a build on the real Packer', () => {
     while (store.get(result.job.id)!.stage !== 'provisioning') await new Promise((resolve) => setTimeout(resolve, 100));
     expect(queue.cancel(result.job.id, { source: 'cli', user: 'bob' }).ok).toBe(true);
     await queue.idle();
-    expect(store.get(result.job.id)).toMatchObject({ state: 'cancelled', reason: 'cancelled on request; Packer was stopped and cleaned up' });
+    expect(store.get(result.job.id)).toMatchObject({ state: 'cancelled', reason: 'cancelled on request of cli:bob; Packer was stopped and cleaned up' });
   });
 
   it('reports a failing after-build step with its cause, in the job events and as a warning, and keeps the build outcome', async () => {

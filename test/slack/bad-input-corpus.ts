@@ -23,6 +23,6 @@ export const BAD_INPUT: ReadonlyArray<{ what: string; text: string; says: RegExp
   { what: 'full-width letters', text: 'build \uff4f\uff4b', says: /U\+FF4F/ },
   { what: 'a zero-width space', text: 'build test-ok\u200b', says: /U\+200B/ },
   { what: 'a right-to-left override', text: 'build \u202ekototset', says: /U\+202E/ },
-  { what: '"all" (not offered in chat)', text: 'build all', says: /unknown line "all"/ },
+  { what: '"all" (not offered in chat)', text: 'build all', says: /"all" is not taken here: it would queue every enabled line at once/ },
   { what: 'two lines', text: 'build test-ok test-fail', says: /takes one word after it, not 2/ },
 ];

@@ -33,6 +33,16 @@ describe('parseImageCommand', () => {
     expect(parse('frobnicate')).toMatchObject({ ok: false, message: expect.stringContaining('Commands: build, status, list, cancel, rollback, log, audit, help') });
   });
 
+  it('takes line names in any case, and refuses "all" with the reason and the CLI way', () => {
+    expect(parse('build TEST-OK')).toEqual({ ok: true, command: { verb: 'build', line: 'test-ok' } });
+    expect(parse('build OK')).toEqual({ ok: true, command: { verb: 'build', line: 'test-ok' } });
+    expect(parse('build all')).toMatchObject({
+      ok: false,
+      message: expect.stringContaining('"all" is not taken here: it would queue every enabled line at once. Name one line ("/image list" shows them), run "goldsmith build all" on the goldsmith host, or leave it to the weekly schedule'),
+    });
+    expect(parse('build ALL')).toMatchObject({ ok: false, message: expect.stringContaining('"all" is not taken here') });
+  });
+
   it('says what a verb needs', () => {
     expect(parse('build')).toMatchObject({ ok: false, message: expect.stringContaining('build needs <line|alias>: "/image build <line|alias>", for example "/image build ubuntu-24.04"') });
     expect(parse('cancel')).toMatchObject({ ok: false, message: expect.stringContaining('cancel needs <job>') });

@@ -204,7 +204,7 @@ describe('goldsmith serve: Slack requests', () => {
     const cancel = await s.command(`cancel ${holder}`, BUILDER);
     expect(cancel.json?.text).toBe(`Stopping job ${holder} (test-long): Packer is cleaning up the half-built VM.`);
     const job = await waitForJob(holder, (candidate) => candidate.state === 'cancelled', 'test-long to be cancelled');
-    expect(job.reason).toBe('cancelled on request; Packer was stopped and cleaned up');
+    expect(job.reason).toBe(`cancelled on request of slack:${BUILDER}; Packer was stopped and cleaned up`);
     const message = await s.slack.waitFor(() => (messageOf(holder)?.text.includes('cancelled') ? messageOf(holder) : undefined), 10_000, 'the cancelled message');
     expect(buttonsOf(message.blocks)).toEqual([]);
     const again = await s.command(`cancel ${holder}`, BUILDER);

@@ -22,6 +22,8 @@ export interface RunLinePackerOptions {
   onSpawn?: (pid: number | undefined) => void;
   onStage: (stage: string) => void;
   onLine: (line: string) => void;
+  /** Only `packer init` and `packer validate`, as the build would run them: a check before queuing. */
+  validateOnly?: boolean;
 }
 
 export interface LinePackerRun {
@@ -99,6 +101,7 @@ export async function runLinePacker(options: RunLinePackerOptions): Promise<Line
     onSpawn: options.onSpawn,
     onStage: options.onStage,
     onLine: options.onLine,
+    validateOnly: options.validateOnly,
   });
   return { result, log, manifest: existsSync(manifest) ? manifest : undefined, ending: endingOfPackerRun(result, entry) };
 }

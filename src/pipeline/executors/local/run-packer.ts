@@ -29,6 +29,8 @@ export interface RunPackerOptions {
   onStage: (stage: BuildStage) => void;
   /** The last human-readable line, for progress displays. */
   onLine?: (line: string) => void;
+  /** Stop after `packer init` and `packer validate` (a check before queuing): nothing is built. */
+  validateOnly?: boolean;
 }
 
 export interface RunPackerResult {
@@ -94,6 +96,7 @@ export async function runPacker(options: RunPackerOptions): Promise<RunPackerRes
         return { outcome: outcome.result(), packerVersion: version, exitCode: step.exitCode, endedBy: step.endedBy, tail, preflightError: `packer ${args[0]} failed: ${tail.slice(-3).join(' ') || 'no output'}` };
       }
     }
+    if (options.validateOnly) return { outcome: outcome.result(), packerVersion: version, exitCode: 0, endedBy: 'exit', tail, preflightError: undefined };
     const build = await runStep(options, ['build', '-machine-readable', '-on-error=cleanup', ...common, '.'], env, file, remember, (line) => {
       outcome.feed(line);
       if (line.includes(',ui,say,')) {
