@@ -245,6 +245,25 @@ program
   });
 
 program
+  .command('backup')
+  .description('Copy the job store (<state_dir>/jobs.sqlite: jobs, line locks, promotions, Slack message ids) to FILE, consistently, while goldsmith serve runs.')
+  .requiredOption('--out <file>', 'the copy to write (never overwritten; written beside it under a temporary name, then renamed)')
+  .addHelpText(
+    'after',
+    '\nUses SQLite\'s online backup API, so serve and workers keep writing meanwhile; never copy jobs.sqlite with cp.\n' +
+      'The copy (mode 0600) is checked with PRAGMA integrity_check and its rows counted. The records folder is not in\n' +
+      'it: records are their own evidence; keep them with git or rsync. Restore: stop serve, move jobs.sqlite and its\n' +
+      '-wal and -shm away, put the copy in as <state_dir>/jobs.sqlite, start serve (migrations run at start-up).\n' +
+      'Exit status: 0 written and checked, 1 the copy failed its check, 2 FILE exists, its folder is missing or\n' +
+      'unwritable, or there is no job store.\n\n' +
+      'Example:\n  sudo -u goldsmith goldsmith backup --out /var/backups/goldsmith/jobs-$(date +%F).sqlite',
+  )
+  .action(async (options: { out: string }) => {
+    const { backupCommand } = await import('./commands/backup.js');
+    done(await backupCommand(config(), options, process.stdout));
+  });
+
+program
   .command('demo')
   .description('Run the whole job end to end on the vSphere simulator: build, promote, build, promote, roll back, audit.')
   .option('--records <dir>', 'records folder (default: demo/records; an existing chain there is appended to)')
@@ -268,7 +287,7 @@ program
   .option('--drain-seconds <n>', 'on SIGTERM, how long running builds may finish before Packer is told to stop them (the whole stop takes at most this + 10 s)', '60')
   .addHelpText(
     'after',
-    "\nNeeds SLACK_SIGNING_SECRET and SLACK_BOT_TOKEN (docs/slack.md); the GitHub app starts when APP_ID, PRIVATE_KEY or\nPRIVATE_KEY_PATH, and WEBHOOK_SECRET are set (docs/github.md).\nRequest URLs: https://<host>/slack/events (Slack), https://<host>/github/webhooks (GitHub).\nSIGTERM stops taking requests, lets running builds finish for --drain-seconds, then stops them (SIGINT,\nthen SIGKILL after 5 s); builds that finished still get their pull request and Slack message; it exits 0\nwithin --drain-seconds + 10 s. A second SIGTERM stops the builds at once.\n\nExample:\n  export SLACK_SIGNING_SECRET=... SLACK_BOT_TOKEN=xoxb-...\n  goldsmith serve --port 3000",
+    "\nNeeds SLACK_BOT_TOKEN, and SLACK_SIGNING_SECRET (HTTP), or SLACK_APP_TOKEN (Socket Mode: no public URL needed), or both\n(docs/slack.md); the GitHub app starts when APP_ID, PRIVATE_KEY or PRIVATE_KEY_PATH, and WEBHOOK_SECRET are set (docs/github.md).\nRequest URLs: https://<host>/slack/events (Slack over HTTP), https://<host>/github/webhooks (GitHub).\nSIGTERM stops taking requests, lets running builds finish for --drain-seconds, then stops them (SIGINT,\nthen SIGKILL after 5 s); builds that finished still get their pull request and Slack message; it exits 0\nwithin --drain-seconds + 10 s. A second SIGTERM stops the builds at once.\n\nExample:\n  export SLACK_SIGNING_SECRET=... SLACK_BOT_TOKEN=xoxb-...\n  goldsmith serve --port 3000",
   )
   .action(async (options: { port?: string; host: string; drainSeconds: string }) => {
     const { serveCommand } = await import('./commands/serve.js');

@@ -49,6 +49,8 @@ export interface ServeOptions {
     githubThrottle?: boolean;
     scheduleIntervalMs?: number;
     progress?: { jobIntervalMs?: number; channelIntervalMs?: number; tickMs?: number };
+    /** Socket Mode reconnect and keepalive timings. */
+    socketMode?: { reconnectBaseMs?: number; reconnectMaxMs?: number; pingIntervalMs?: number; helloTimeoutMs?: number; retireAfterMs?: number };
   };
 }
 
@@ -128,10 +130,13 @@ export async function startServe(config: LoadedConfig, options: ServeOptions): P
 
   const registry = new MetricsRegistry();
   registerJobMetrics(registry, store, queue);
-  const ackSeconds = registry.histogram('goldsmith_slack_ack_seconds', 'Time from receiving a Slack request to sending its HTTP response (the ack).', [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5]);
+  const ackSeconds = registry.histogram('goldsmith_slack_ack_seconds', 'Time from receiving a Slack request (HTTP or Socket Mode) to sending its ack.', [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5]);
 
   const slack = createSlackBot({
     signingSecret: slackEnv.signingSecret,
+    appToken: slackEnv.appToken,
+    socketMode: tuning.socketMode,
+    observeSocketAck: (seconds) => ackSeconds.observe(seconds),
     token: slackEnv.token,
     apiUrl: slackEnv.apiUrl,
     retries: tuning.slackRetries,
@@ -245,7 +250,8 @@ export async function startServe(config: LoadedConfig, options: ServeOptions): P
 
   const address = server.address() as AddressInfo;
   const url = `http://${address.family === 'IPv6' ? `[${address.address}]` : address.address}:${address.port}`;
-  logger.info({ url, slack_events: `${url}/slack/events`, next_scheduled_run: schedule.next()?.toISOString() ?? null, version: GOLDSMITH_VERSION }, 'listening');
+  const slackVia = { slack_events: slack.transports.http ? `${url}/slack/events` : 'off (no SLACK_SIGNING_SECRET)', slack_socket_mode: slack.transports.socketMode };
+  logger.info({ url, ...slackVia, next_scheduled_run: schedule.next()?.toISOString() ?? null, version: GOLDSMITH_VERSION }, 'listening');
 
   let hurry: () => void = () => undefined;
   const hurried = new Promise<void>((resolve) => (hurry = resolve));
@@ -258,6 +264,8 @@ export async function startServe(config: LoadedConfig, options: ServeOptions): P
       logger.info({ reason, running: queue.runningIds }, 'stopping: no new requests; running builds may finish');
       schedule.stop();
       const closed = new Promise<void>((resolve) => server.close(() => resolve()));
+      // As the server stops taking requests, so does the socket.
+      void slack.disconnect().catch((error: Error) => logger.warn({ err: error.message }, 'slack socket not closed cleanly'));
       server.closeIdleConnections();
       const drained = queue.stop().then(() => true);
       const finished = await Promise.race([drained, delay(drainMs).then(() => false), hurried.then(() => false)]);

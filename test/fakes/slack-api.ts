@@ -10,8 +10,9 @@ import type { AddressInfo } from 'node:net';
  * rate is exceeded. It records every call, and keeps the channel messages as
  * Slack would show them (chat.update replaces one in place).
  *
- * Methods: auth.test, chat.postMessage, chat.update, usergroups.users.list.
- * Anything else answers `unknown_method`, as Slack does.
+ * Methods: auth.test, chat.postMessage, chat.update, usergroups.users.list,
+ * and any given in `methods` (apps.connections.open, from the Socket Mode
+ * fake). Anything else answers `unknown_method`, as Slack does.
  */
 
 export interface SlackCall {
@@ -51,6 +52,8 @@ export interface FakeSlackOptions {
   minIntervalMs?: Partial<Record<'chat.postMessage' | 'chat.update', number>>;
   /** Seconds in Retry-After of a 429 (default 1). */
   retryAfterSeconds?: number;
+  /** More methods, each checking its own token (apps.connections.open takes the app token, not the bot token). */
+  methods?: Record<string, (token: string | undefined) => { ok: boolean; error?: string; [key: string]: unknown }>;
 }
 
 const BOT = { team: 'Goldsmith Test', team_id: 'T0GOLDSMITH', user: 'goldsmith', user_id: 'U0GOLDBOT', bot_id: 'B0GOLDBOT' };
@@ -166,6 +169,8 @@ export class FakeSlackApi {
       this.calls.push({ method, args, ok: body.ok, ...(body.error ? { error: body.error } : {}), status, at: receivedAt });
       send(res, status, body, headers);
     };
+    const extra = this.options.methods?.[method];
+    if (extra) return record(200, extra(token));
     if (!token) return record(200, { ok: false, error: 'not_authed' });
     if (token !== this.options.token) return record(200, { ok: false, error: 'invalid_auth' });
 

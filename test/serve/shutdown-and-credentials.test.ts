@@ -6,6 +6,7 @@ import type { JobStore } from '../../src/pipeline/job-store.js';
 import { openJobStore } from '../../src/pipeline/open-job-store.js';
 import { FakeGitHub } from '../fakes/github-api.js';
 import { FakeSlackApi } from '../fakes/slack-api.js';
+import { FakeSocketMode } from '../fakes/slack-socket-mode.js';
 import { makePipelineEnv, type PipelineEnv } from '../helpers/pipeline-env.js';
 import { addPacedLine, BOT_TOKEN, BUILDER, CHANNEL, SIGNING_SECRET, SLACK_YAML, TEST_TUNING } from '../helpers/slack-serve-env.js';
 import { postSlack, slashCommandBody } from '../helpers/slack-requests.js';
@@ -61,7 +62,10 @@ async function makeWorld(): Promise<World> {
   writeFileSync(keyFile, privateKey.export({ type: 'pkcs1', format: 'pem' }).toString(), { mode: 0o600 });
   const github = await FakeGitHub.start({ owner: OWNER, repo: REPO, appId: APP_ID, publicKey });
   cleanups.push(() => github.close());
-  const slack = await FakeSlackApi.start({ token: BOT_TOKEN });
+  // serve holds the app token too, and uses it: Socket Mode connects beside HTTP, so its path is scrubbed as well.
+  const socket = await FakeSocketMode.start({ appToken: OTHER_CREDENTIALS.SLACK_APP_TOKEN });
+  cleanups.push(() => socket.close());
+  const slack = await FakeSlackApi.start({ token: BOT_TOKEN, methods: socket.methods });
   cleanups.push(() => slack.close());
   const store = openJobStore(pipeline.config);
   cleanups.push(() => store.close());

@@ -1,5 +1,5 @@
 import type { RequestListener } from 'node:http';
-import { App, HTTPReceiver } from '@slack/bolt';
+import { App, HTTPReceiver, type Receiver } from '@slack/bolt';
 import type { MatrixEntry } from '../../config/matrix-schema.js';
 import type { Config } from '../../config/config-schema.js';
 import { EventBatcher } from '../../pipeline/event-batcher.js';
@@ -8,25 +8,37 @@ import { scrubValue } from '../../pipeline/scrub-text.js';
 import { boltLogger } from './bolt-logger.js';
 import { guardSlackRequests } from './guard-slack-requests.js';
 import { handleImageCommand } from './handle-image-command.js';
+import { handleSocketEnvelope } from './handle-socket-envelope.js';
 import { handleCancelButton, handleRollbackConfirm, handleRollbackDismiss } from './handle-message-actions.js';
 import { ProgressMessages } from './progress-messages.js';
 import { RecentJobs } from './recent-jobs.js';
 import { SeenSlackRequests } from './seen-slack-requests.js';
+import { SeenSocketEnvelopes } from './seen-socket-envelopes.js';
 import { CANCEL_JOB_ACTION, renderJobMessage } from './render-job-message.js';
 import { ROLLBACK_CONFIRM_ACTION, ROLLBACK_DISMISS_ACTION } from './render-rollback-prompt.js';
 import { SlackAuthorizer } from './slack-authorizer.js';
 import type { SlackBotContext } from './slack-bot-context.js';
 import { SlackMessageStore } from './slack-message-store.js';
+import { SlackSocketMode, type SlackSocketModeOptions } from './slack-socket-mode.js';
 import { SLACK_REQUEST_WINDOW_SECONDS } from './verify-slack-signature.js';
 
 /** Where Slack sends slash commands, interactivity and events: one Request URL for all three. */
 export const SLACK_EVENTS_PATH = '/slack/events';
 
+/** Slack resends an unacked envelope for minutes (events: after 1 and 5 minutes); an hour of ids covers every copy. */
+const SEEN_ENVELOPE_SECONDS = 3600;
+
 export interface SlackBotOptions extends Omit<SlackBotContext, 'authorizer' | 'post' | 'channel' | 'overview' | 'laterEvents'> {
-  /** SLACK_SIGNING_SECRET: every request's signature is checked with it. */
-  signingSecret: string;
+  /** SLACK_SIGNING_SECRET: every request's signature is checked with it. Undefined: /slack/events is off (Socket Mode only). */
+  signingSecret: string | undefined;
   /** SLACK_BOT_TOKEN (xoxb-…). */
   token: string;
+  /** SLACK_APP_TOKEN (xapp-…): when set, Slack's requests also come over Socket Mode, to the same listeners. */
+  appToken?: string | undefined;
+  /** Socket Mode timings (tests shorten them). */
+  socketMode?: Pick<SlackSocketModeOptions, 'reconnectBaseMs' | 'reconnectMaxMs' | 'pingIntervalMs' | 'helloTimeoutMs' | 'retireAfterMs'>;
+  /** How long each Socket Mode envelope took to be acked, in seconds (HTTP acks are timed by the server). */
+  observeSocketAck?: (seconds: number) => void;
   /** The Web API base, `https://slack.com/api/` unless SLACK_API_URL says otherwise. */
   apiUrl?: string | undefined;
   /** Web API retries on network errors and 5xx (default 2; tests use 0). */
@@ -44,10 +56,19 @@ export interface SlackBot {
   /**
    * Handles POST /slack/events (signature, timestamp window, replay and form
    * checked first); throws for any other path so the server can answer 404.
+   * Without a signing secret it answers 404 saying why (Socket Mode only).
    */
   requestListener: RequestListener;
-  /** Checks the token with auth.test and reads the permission groups; rejects with a message that names the fix. */
+  /** Which ways Slack's requests arrive: HTTP (/slack/events) and/or Socket Mode. */
+  transports: { http: boolean; socketMode: boolean };
+  /**
+   * Checks the token with auth.test, reads the permission groups, then opens
+   * the Socket Mode connection when there is an app token; rejects with a
+   * message that names the variable and the fix.
+   */
   start(): Promise<void>;
+  /** Closes the Socket Mode connection, so no new request arrives that way (HTTP closes with the server). */
+  disconnect(): Promise<void>;
   /** A job changed: update its channel message (coalesced). */
   notice(job: Job, lastLine?: string): void;
   /** Re-render a job's message (its promotion pull request has opened). */
@@ -58,8 +79,24 @@ export interface SlackBot {
    * nothing when the job has no message.
    */
   postInJobThread(jobId: number, text: string): Promise<void>;
-  /** Sends the last updates and closes the message store and the replay table. */
+  /** Disconnects, sends the last updates and closes the message store and the replay tables. */
   stop(): Promise<void>;
+}
+
+/** Stands in for the HTTPReceiver when there is no signing secret: Bolt is then reached only through processEvent. */
+const socketOnlyReceiver: Receiver = { init: () => undefined, start: async () => undefined, stop: async () => undefined };
+
+/** /slack/events without a signing secret: nothing can be verified, so nothing is read. */
+function httpOff(path: string): RequestListener {
+  return (req, res) => {
+    const asked = new URL(req.url ?? '/', 'http://localhost').pathname === path;
+    res.writeHead(404, { 'content-type': 'text/plain; charset=utf-8', 'cache-control': 'no-store' });
+    res.end(
+      asked
+        ? `goldsmith takes Slack requests over Socket Mode only: SLACK_SIGNING_SECRET is not set, so ${path} is off. To take them over HTTP as well, set SLACK_SIGNING_SECRET (docs/slack.md)\n`
+        : 'not found\n',
+    );
+  };
 }
 
 function describeStartError(error: unknown, apiUrl: string | undefined): Error {
@@ -72,12 +109,13 @@ function describeStartError(error: unknown, apiUrl: string | undefined): Error {
 
 /**
  * The Slack side of `goldsmith serve`: a Bolt app on an HTTPReceiver (no
- * server of its own: serve mounts `requestListener`), the `/image` command,
- * the Cancel and rollback buttons, and one coalesced progress message per job
- * in `slack.channel`.
+ * server of its own: serve mounts `requestListener`) and, with an app token,
+ * a Socket Mode connection feeding the same app; the `/image` command, the
+ * Cancel and rollback buttons, and one coalesced progress message per job in
+ * `slack.channel`.
  *
  * @example
- * const bot = createSlackBot({ signingSecret, token, slack: config.slack, matrix, store, queue, templates, audit, logger, databasePath });
+ * const bot = createSlackBot({ signingSecret, appToken, token, slack: config.slack, matrix, store, queue, templates, audit, logger, databasePath });
  * await bot.start();
  * queue.on('update', (job, line) => bot.notice(job, line));
  * http.createServer((req, res) => bot.requestListener(req, res));
@@ -88,9 +126,12 @@ export function createSlackBot(options: SlackBotOptions): SlackBot {
   // which has already checked the signature, the timestamp both ways, replays and the form. Bolt's own
   // check would only repeat the first two, at more cost than ours (its tsscmp hashes both sides again),
   // on every ack (bench:slack).
-  const receiver = new HTTPReceiver({ signingSecret: options.signingSecret, endpoints: [SLACK_EVENTS_PATH], logger, signatureVerification: false, processBeforeResponse: false });
+  const { signingSecret } = options;
+  const receiver = signingSecret
+    ? new HTTPReceiver({ signingSecret, endpoints: [SLACK_EVENTS_PATH], logger, signatureVerification: false, processBeforeResponse: false })
+    : undefined;
   const app = new App({
-    receiver,
+    receiver: receiver ?? socketOnlyReceiver,
     token: options.token,
     logger,
     deferInitialization: true,
@@ -157,8 +198,25 @@ export function createSlackBot(options: SlackBotOptions): SlackBot {
     options.logger.error({ err: error.message, code: error.code }, 'slack listener failed');
   });
 
+  // The socket's envelopes reach the very listeners above (app.processEvent), after their own replay check.
+  const seenEnvelopes = options.appToken ? SeenSocketEnvelopes.open(options.databasePath, { keepSeconds: SEEN_ENVELOPE_SECONDS }) : undefined;
+  const socket =
+    options.appToken && seenEnvelopes
+      ? new SlackSocketMode({
+          ...options.socketMode,
+          appToken: options.appToken,
+          apiUrl: options.apiUrl ?? 'https://slack.com/api/',
+          logger: options.logger,
+          onEnvelope: handleSocketEnvelope({ seen: seenEnvelopes, logger: options.logger, processEvent: (event) => app.processEvent(event), observeAck: options.observeSocketAck }),
+        })
+      : undefined;
+
   return {
-    requestListener: guardSlackRequests({ path: SLACK_EVENTS_PATH, signingSecret: options.signingSecret, seen, logger: options.logger, next: receiver.requestListener }),
+    requestListener:
+      signingSecret && receiver
+        ? guardSlackRequests({ path: SLACK_EVENTS_PATH, signingSecret, seen, logger: options.logger, next: receiver.requestListener })
+        : httpOff(SLACK_EVENTS_PATH),
+    transports: { http: receiver !== undefined, socketMode: socket !== undefined },
     async start() {
       try {
         await app.init();
@@ -166,7 +224,9 @@ export function createSlackBot(options: SlackBotOptions): SlackBot {
         throw describeStartError(error, options.apiUrl);
       }
       await authorizer.warm();
+      await socket?.start();
     },
+    disconnect: async () => socket?.stop(),
     notice: (job, lastLine) => {
       overview.invalidate();
       progress?.notice(job, lastLine);
@@ -178,11 +238,13 @@ export function createSlackBot(options: SlackBotOptions): SlackBot {
       if (message) await app.client.chat.postMessage({ channel: message.channel, thread_ts: message.ts, text, unfurl_links: false });
     },
     async stop() {
+      await socket?.stop();
       laterEvents.stop();
       await progress?.flush();
       progress?.stop();
       messages.close();
       seen.close();
+      seenEnvelopes?.close();
     },
   };
 }
