@@ -28,10 +28,11 @@ export interface BuildCommandOptions {
 
 /** Starts a background worker that runs queued jobs and exits when none is left: builds outlive this command. */
 function spawnWorker(config: LoadedConfig, settings: Settings): ChildProcess {
-  const cli = fileURLToPath(new URL('../cli.js', import.meta.url));
+  // Started the way this goldsmith was (bin/goldsmith.js, or a launcher that injected test seams), else dist/cli.js.
+  const entry = process.argv[1] ?? fileURLToPath(new URL('../cli.js', import.meta.url));
   mkdirSync(config.state_dir, { recursive: true });
   const log = openSync(join(config.state_dir, 'worker.log'), 'a');
-  const args = [cli, ...(config.file ? ['--config', config.file] : []), 'worker', '--exit-when-idle'];
+  const args = [entry, ...(config.file ? ['--config', config.file] : []), 'worker', '--exit-when-idle'];
   // Its own process group: Ctrl-C on this command stops following, not the build.
   const child = spawn(process.execPath, args, { detached: true, stdio: ['ignore', log, log], env: settings.goldsmithChildEnv() });
   child.unref();

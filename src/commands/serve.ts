@@ -189,6 +189,7 @@ export async function startServe(config: LoadedConfig, options: ServeOptions): P
       logger.warn({ job: jobId, err: (error as Error).message }, 'the pull request is open, but the Slack message was not refreshed');
     }
   };
+  queue.on('line', (jobId, line) => slack.noticeLine(jobId, line));
   queue.on('warning', (job, message, error) => logger.warn({ job: job.id, line: job.line, err: error.message }, message));
   // The queue reports a finished job more than once (the runner, then the queue): log each ending once.
   const ended = new Set<number>();

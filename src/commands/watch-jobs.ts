@@ -1,6 +1,6 @@
 import type { JobStore } from '../pipeline/job-store.js';
 import { FINAL_STATES, type Job } from '../pipeline/job-types.js';
-import { formatElapsed } from '../pipeline/format-job.js';
+import { formatElapsed, formatProgressBar } from '../pipeline/format-job.js';
 import { readLogTail } from '../pipeline/read-log-tail.js';
 import { readableLogLines } from '../pipeline/readable-log-lines.js';
 
@@ -15,8 +15,8 @@ async function lastLineOf(job: Job): Promise<string> {
   }
 }
 
-function progressLine(job: Job, last: string): string {
-  return `job ${job.id} ${job.line}: ${job.state}${job.stage ? `, ${job.stage}` : ''} (${formatElapsed(job.startedAt ?? job.createdAt)})${last ? ` | ${last}` : ''}`;
+function progressLine(job: Job, last: string, bar: string | undefined): string {
+  return `job ${job.id} ${job.line}: ${job.state}${job.stage ? `, ${job.stage}` : ''} (${formatElapsed(job.startedAt ?? job.createdAt)})${bar ? ` ${bar}` : ''}${last ? ` | ${last}` : ''}`;
 }
 
 function endLine(job: Job): string {
@@ -43,7 +43,9 @@ export async function watchJobs(store: JobStore, ids: readonly number[], stdout:
         stdout.write(`${stdout.isTTY ? '\r\x1b[2K' : ''}${endLine(job)}\n`);
         continue;
       }
-      const line = progressLine(job, stdout.isTTY ? await lastLineOf(job) : '');
+      // On a terminal, the same bar as in Slack: elapsed against the line's usual build time.
+      const bar = stdout.isTTY && job.state === 'running' && job.startedAt ? formatProgressBar(Date.now() - Date.parse(job.startedAt), store.typicalDurationMs(job.line)) : undefined;
+      const line = progressLine(job, stdout.isTTY ? await lastLineOf(job) : '', bar);
       const key = stdout.isTTY ? line : `${job.state}/${job.stage}`;
       if (shown.get(id) !== key) {
         stdout.write(stdout.isTTY ? `\r\x1b[2K${line.slice(0, 160)}` : `${line}\n`);

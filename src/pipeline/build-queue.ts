@@ -39,6 +39,8 @@ export interface BuildQueueOptions {
 export interface BuildQueueEvents {
   /** A job changed: queued, new stage, finished. `lastLine` is the newest log line, scrubbed. */
   update: [job: Job, lastLine: string | undefined];
+  /** A running build printed a line (scrubbed); many a second during provisioning. */
+  line: [jobId: number, line: string];
   /** Bookkeeping around a build failed (the after-build hook); the build's outcome stands. */
   warning: [job: Job, message: string, error: Error];
 }
@@ -189,6 +191,7 @@ export class BuildQueue extends EventEmitter<BuildQueueEvents> {
             graceMs: this.options.graceMs ?? 60_000,
             hooks: this.hooks,
             onProgress: (updated, lastLine) => this.emit('update', updated, lastLine),
+            onLine: (jobId, line) => this.emit('line', jobId, line),
             onWarning: (message, error) => this.emit('warning', claimed, message, error),
           })
         : Promise.resolve(store.finish(claimed.id, { state: 'failed', reason: problem! }))

@@ -1,13 +1,34 @@
 import type { Job } from './job-types.js';
 
-/** `1:05:09` or `3:07`: how long, for progress lines. */
-export function formatElapsed(fromIso: string | null, to: Date = new Date()): string {
-  if (!fromIso) return '-';
-  const seconds = Math.max(0, Math.round((to.getTime() - Date.parse(fromIso)) / 1000));
+/** `1:05:09` or `3:07`: a duration, for progress lines. */
+export function formatDuration(ms: number): string {
+  const seconds = Math.max(0, Math.round(ms / 1000));
   const h = Math.floor(seconds / 3600);
   const m = Math.floor((seconds % 3600) / 60);
   const s = String(seconds % 60).padStart(2, '0');
   return h > 0 ? `${h}:${String(m).padStart(2, '0')}:${s}` : `${m}:${s}`;
+}
+
+/** How long since `fromIso` (until `to`), as formatDuration writes it; `-` when it has not started. */
+export function formatElapsed(fromIso: string | null, to: Date = new Date()): string {
+  return fromIso ? formatDuration(to.getTime() - Date.parse(fromIso)) : '-';
+}
+
+/**
+ * A build's progress against how long its line usually takes: a bar and a
+ * percentage (capped at 99% while it runs: the usual time is not a promise),
+ * or "first build" when the line has no successful build to compare with.
+ *
+ * @example
+ * formatProgressBar(6 * 60_000, 12 * 60_000) // '█████░░░░░ 50% of the usual 12:00'
+ * formatProgressBar(60_000, undefined)       // 'first build: no usual time yet'
+ */
+export function formatProgressBar(elapsedMs: number, typicalMs: number | undefined, width = 10): string {
+  if (!typicalMs || typicalMs <= 0) return 'first build: no usual time yet';
+  const share = Math.min(0.99, Math.max(0, elapsedMs / typicalMs));
+  const filled = Math.floor(share * width);
+  const over = elapsedMs > typicalMs ? `, ${formatDuration(elapsedMs - typicalMs)} over` : '';
+  return `${'█'.repeat(filled)}${'░'.repeat(width - filled)} ${Math.floor(share * 100)}% of the usual ${formatDuration(typicalMs)}${over}`;
 }
 
 /**

@@ -303,6 +303,23 @@ export class JobStore {
       .some((row) => isProcessAlive(row.pid));
   }
 
+  /**
+   * How long the line's builds usually take: the median of its last ten
+   * successful builds, in milliseconds; undefined before its first one.
+   */
+  typicalDurationMs(line: string): number | undefined {
+    const durations = this.db
+      .prepare<[string], { ms: number }>(
+        "SELECT (julianday(finished_at) - julianday(started_at)) * 86400000 AS ms FROM jobs WHERE line = ? AND state = 'succeeded' AND started_at IS NOT NULL ORDER BY id DESC LIMIT 10",
+      )
+      .all(line)
+      .map((row) => row.ms)
+      .sort((a, b) => a - b);
+    if (durations.length === 0) return undefined;
+    const middle = Math.floor(durations.length / 2);
+    return durations.length % 2 === 1 ? durations[middle] : (durations[middle - 1]! + durations[middle]!) / 2;
+  }
+
   /** Jobs by state, for /metrics. */
   countByState(): Record<JobState, number> {
     const counts = { queued: 0, running: 0, succeeded: 0, failed: 0, cancelled: 0, interrupted: 0 };

@@ -22,8 +22,10 @@ export interface RunJobContext {
   graceMs: number;
   /** Bookkeeping around the build failed; the build's outcome stands. Default: nowhere (say where in tests). */
   onWarning?: (message: string, error: Error) => void;
-  /** Called whenever the job's stage or last line changes. */
+  /** Called whenever the job's stage changes (with the newest line). */
   onProgress: (job: Job, lastLine: string | undefined) => void;
+  /** Called for each human-readable line the build prints (scrubbed): progress displays coalesce them. */
+  onLine?: ((jobId: number, line: string) => void) | undefined;
   /** Where the build runs (the line's executor). */
   executor: BuildExecutor;
   /** Aborting lets go of a remote build (goldsmith is stopping); it stays running for the next start. */
@@ -92,6 +94,7 @@ async function runJobSteps(job: Job, context: RunJobContext): Promise<{ ending: 
       },
       onLine: (line) => {
         lastLine = line;
+        context.onLine?.(job.id, line);
       },
       onLog: (path) => store.setLogPath(job.id, path),
       onProcess: (pid, binary) => store.setPackerProcess(job.id, pid ?? null, binary ?? null),

@@ -71,6 +71,8 @@ export interface SlackBot {
   disconnect(): Promise<void>;
   /** A job changed: update its channel message (coalesced). */
   notice(job: Job, lastLine?: string): void;
+  /** A running job printed a line (scrubbed): its message shows the newest at its next update. */
+  noticeLine(jobId: number, line: string): void;
   /** Re-render a job's message (its promotion pull request has opened). */
   refreshJob(jobId: number): void;
   /**
@@ -178,7 +180,8 @@ export function createSlackBot(options: SlackBotOptions): SlackBot {
         channel: options.slack.channel,
         messages,
         readJob: (id) => options.store.get(id),
-        render: (job, lastLine, now) => renderJobMessage(job, { entry: entries.get(job.line), lastLine, now, pullRequest: options.templates.promotionPullRequest?.(job.id) }),
+        render: (job, lastLine, now) =>
+          renderJobMessage(job, { entry: entries.get(job.line), lastLine, now, pullRequest: options.templates.promotionPullRequest?.(job.id), typicalMs: job.state === 'running' ? options.store.typicalDurationMs(job.line) : undefined }),
         onError: (error, job) => options.logger.warn({ job: job.id, err: error.message }, 'progress message not sent'),
         ...options.progress,
       })
@@ -231,6 +234,7 @@ export function createSlackBot(options: SlackBotOptions): SlackBot {
       overview.invalidate();
       progress?.notice(job, lastLine);
     },
+    noticeLine: (jobId, line) => progress?.noticeLine(jobId, line),
     refreshJob: (jobId) => progress?.refresh(jobId),
     async postInJobThread(jobId, text) {
       progress?.refresh(jobId);

@@ -15,14 +15,14 @@ export interface ProgressMessagesOptions {
   render: (job: Job, lastLine: string | undefined, now: Date) => { text: string; blocks: Block[] };
   /** The job as the store has it now (the tick re-reads running jobs for their elapsed time). */
   readJob: (id: number) => Job | undefined;
-  /** Least time between two updates of one message (default 3 s); a job's final state skips it. */
+  /** Least time between two updates of one message (default 5 s); a job's final state skips it. */
   jobIntervalMs?: number;
   /**
    * Least time between any two calls (default 1.1 s): chat.postMessage allows
    * about one message a second per channel, chat.update about 50 a minute.
    */
   channelIntervalMs?: number;
-  /** How often running jobs' messages are refreshed for their elapsed time (default 30 s). */
+  /** How often running jobs' messages are refreshed for their elapsed time and progress bar (default 10 s). */
   tickMs?: number;
   onError?: (error: Error, job: Job) => void;
 }
@@ -71,7 +71,7 @@ export class ProgressMessages {
   private idleWaiters: Array<() => void> = [];
 
   constructor(private readonly options: ProgressMessagesOptions) {
-    this.ticker = setInterval(() => this.tick(), options.tickMs ?? 30_000);
+    this.ticker = setInterval(() => this.tick(), options.tickMs ?? 10_000);
     this.ticker.unref();
   }
 
@@ -83,6 +83,15 @@ export class ProgressMessages {
     if (lastLine !== undefined) entry.lastLine = lastLine;
     entry.dirty = true;
     this.entries.set(job.id, entry);
+    this.pump();
+  }
+
+  /** A running job printed a line: its message shows it at the next update (coalesced; the stage is not re-read). */
+  noticeLine(jobId: number, line: string): void {
+    const entry = this.entries.get(jobId);
+    if (this.stopped || !entry || entry.lastLine === line) return;
+    entry.lastLine = line;
+    entry.dirty = true;
     this.pump();
   }
 
@@ -122,7 +131,7 @@ export class ProgressMessages {
   private readyAt(entry: Entry): number {
     const final = FINAL_STATES.includes(entry.job.state);
     if (this.flushing || final || entry.sentAt === 0) return 0;
-    return entry.sentAt + (this.options.jobIntervalMs ?? 3_000);
+    return entry.sentAt + (this.options.jobIntervalMs ?? 5_000);
   }
 
   private pump(): void {

@@ -1,5 +1,5 @@
 import type { MatrixEntry } from '../../config/matrix-schema.js';
-import { formatElapsed } from '../../pipeline/format-job.js';
+import { formatElapsed, formatProgressBar } from '../../pipeline/format-job.js';
 import type { Job } from '../../pipeline/job-types.js';
 import { codeBlock, describeRequester, escapeMrkdwn, type Block } from './slack-text.js';
 
@@ -14,6 +14,8 @@ export interface JobMessageContext {
   now: Date;
   /** The promotion pull request, once there is one. */
   pullRequest?: string | undefined;
+  /** How long the line's builds usually take (the median of its recent successes), for the progress bar. */
+  typicalMs?: number | undefined;
 }
 
 const ICONS: Record<Job['state'], string> = {
@@ -72,6 +74,7 @@ export function renderJobMessage(job: Job, context: JobMessageContext): { text: 
 
   if (job.state === 'queued' || job.state === 'running') {
     fields.unshift(`*Stage*\n${escapeMrkdwn(job.cancelRequested ? 'stopping (Packer is cleaning up)' : (job.stage ?? job.state))}`);
+    if (job.state === 'running' && job.startedAt) fields.push(`*Progress*\n\`${formatProgressBar(context.now.getTime() - Date.parse(job.startedAt), context.typicalMs)}\``);
     blocks.push({ type: 'section', fields: fields.map((field) => ({ type: 'mrkdwn', text: field })) });
     if (context.lastLine) blocks.push({ type: 'context', elements: [{ type: 'mrkdwn', text: escapeMrkdwn(context.lastLine.slice(0, 280)) }] });
     if (!job.cancelRequested) {

@@ -40,7 +40,8 @@ function readCache(config: LoadedConfig): Record<string, string> {
  * Checks, before a build of `entry` on this host is queued, what Packer
  * would refuse only minutes later: that Packer runs, and that `packer
  * validate` passes the line with the var-files and environment the build
- * gets. A passing validation is remembered by the digest of everything it
+ * gets (the syntax only, for Proxmox and QEMU lines, whose platform sets
+ * some variables only when the build starts). A passing validation is remembered by the digest of everything it
  * depends on, so an unchanged line is not validated again. With `dryRun`,
  * nothing is written (not even that memory). Returns the problems, each
  * with Packer's words; empty when there is none.
@@ -64,7 +65,10 @@ export async function checkLinePacker(config: LoadedConfig, settings: Settings, 
   if (readCache(config)[entry.key] === key) return [];
   const scratch = mkdtempSync(join(tmpdir(), 'goldsmith-validate-'));
   try {
-    const run = await runLinePacker({ config, entry, settings, outDir: scratch, graceMs: 5_000, signal: new AbortController().signal, onStage: () => undefined, onLine: () => undefined, validateOnly: true });
+    // Proxmox and QEMU templates take variables their platform sets only at build time (the VMID, the output
+    // folder, the seed): before the build, their HCL is checked for syntax; the rest is validated in full.
+    const validateOnly = entry.platform === 'proxmox' || entry.platform === 'qemu' ? 'syntax-only' : 'full';
+    const run = await runLinePacker({ config, entry, settings, outDir: scratch, graceMs: 5_000, signal: new AbortController().signal, onStage: () => undefined, onLine: () => undefined, validateOnly });
     if (run.result.preflightError) return [`${entry.key}: ${run.result.preflightError}`];
   } catch (error) {
     return [`${entry.key}: ${(error as Error).message}`];

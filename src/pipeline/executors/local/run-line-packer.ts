@@ -22,8 +22,8 @@ export interface RunLinePackerOptions {
   onSpawn?: (pid: number | undefined) => void;
   onStage: (stage: string) => void;
   onLine: (line: string) => void;
-  /** Only `packer init` and `packer validate`, as the build would run them: a check before queuing. */
-  validateOnly?: boolean;
+  /** Only `packer init` and `packer validate`, as the build would run them (or its syntax only): a check before queuing. */
+  validateOnly?: 'full' | 'syntax-only' | undefined;
 }
 
 export interface LinePackerRun {

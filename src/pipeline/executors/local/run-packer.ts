@@ -29,8 +29,8 @@ export interface RunPackerOptions {
   onStage: (stage: BuildStage) => void;
   /** The last human-readable line, for progress displays. */
   onLine?: (line: string) => void;
-  /** Stop after `packer init` and `packer validate` (a check before queuing): nothing is built. */
-  validateOnly?: boolean;
+  /** Stop after `packer init` and `packer validate` (a check before queuing; `syntax-only` for templates whose variables the platform sets at build time): nothing is built. */
+  validateOnly?: 'full' | 'syntax-only' | undefined;
 }
 
 export interface RunPackerResult {
@@ -89,7 +89,8 @@ export async function runPacker(options: RunPackerOptions): Promise<RunPackerRes
 
   try {
     advance('validating');
-    const preflight: string[][] = [...(supportsInit(version) ? [['init', '.']] : []), ['validate', ...common, '.']];
+    const validate = ['validate', ...(options.validateOnly === 'syntax-only' ? ['-syntax-only'] : []), ...common, '.'];
+    const preflight: string[][] = [...(supportsInit(version) ? [['init', '.']] : []), validate];
     for (const args of preflight) {
       const step = await runStep(options, args, { ...env, PACKER_LOG: '' }, file, remember, () => undefined);
       if (step.exitCode !== 0 || step.endedBy !== 'exit') {
