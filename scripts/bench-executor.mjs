@@ -18,7 +18,9 @@
 //    for the run and its jobs every 2 s until completed, list the artifacts, download the zip.
 // 6. Prints both, and the ratio goldsmith / baseline of requests per job. Exits 1 when
 //    goldsmith makes more than 30 API requests per job, or when its p95 delay from a run's
-//    completion to the sealed record is 5 s or more, or when a job did not succeed.
+//    completion to the sealed record is 5 s or more, or when a job (or a baseline
+//    follower) did not succeed. Every request the fakes received, each job's times and
+//    goldsmith's job events are kept in .bench/executor/{goldsmith,baseline}-trace.json.
 import { execFileSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { cpSync, existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';

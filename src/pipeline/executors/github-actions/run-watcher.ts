@@ -46,6 +46,9 @@ interface Watch {
   finalJobs: boolean;
 }
 
+/** Runs whose own requests (their steps, a run the list missed) are sent at once. */
+const PER_RUN_CONCURRENCY = 8;
+
 /** The run-name the shipped workflow gives a job's run: how a run is found without its id. */
 export const runNameOf = (key: string): string => `goldsmith job ${key}`;
 
@@ -69,6 +72,8 @@ export class RunWatcher {
   private readonly watches = new Set<Watch>();
   private looping = false;
   private wake: (() => void) | undefined;
+  /** A kick that came while a round was running: the next round starts at once. */
+  private kicked = false;
 
   constructor(
     private readonly client: ActionsClient,
@@ -88,7 +93,8 @@ export class RunWatcher {
 
   /** Polls soon: something was just dispatched or cancelled. */
   kick(): void {
-    this.wake?.();
+    if (this.wake) this.wake();
+    else this.kicked = true;
   }
 
   /** The newest run id of the workflow now (any event), or null when it has none: the floor for a run found by name. */
@@ -107,6 +113,8 @@ export class RunWatcher {
     try {
       while (this.watches.size > 0) {
         let changed = false;
+        const roundStarted = Date.now();
+        this.kicked = false;
         try {
           changed = await this.pollOnce();
         } catch (error) {
@@ -116,8 +124,13 @@ export class RunWatcher {
         const ceiling = busy ? (this.options.busyIntervalMs ?? 3000) : (this.options.idleIntervalMs ?? 15_000);
         interval = changed ? this.options.minIntervalMs : Math.min(Math.max(interval * 1.5, this.options.minIntervalMs), Math.max(ceiling, this.options.minIntervalMs));
         if (this.watches.size === 0) break;
+        if (this.kicked) {
+          interval = this.options.minIntervalMs;
+          continue;
+        }
+        // The pause counts from the start of the round: many runs must not stretch the time between two looks.
         await new Promise<void>((resolve) => {
-          const timer = setTimeout(resolve, interval);
+          const timer = setTimeout(resolve, Math.max(0, interval - (Date.now() - roundStarted)));
           this.wake = () => {
             clearTimeout(timer);
             interval = this.options.minIntervalMs;
@@ -148,14 +161,14 @@ export class RunWatcher {
       if (runs.length < 100 || watches.every((watch) => found.has(watch) || watch.target.runId !== null)) break;
     }
     let changed = false;
-    for (const watch of watches) {
+    const refresh = async (watch: Watch) => {
       let run = found.get(watch);
       // A known run the list did not show (lag, or older than the window): ask for it alone.
       if (!run && watch.target.runId !== null) {
         const { data } = await this.client.request<unknown>('GET', `/repos/${this.options.repository}/actions/runs/${watch.target.runId}`);
         run = parseAnswer(workflowRunSchema, data, `run ${watch.target.runId}`);
       }
-      if (!run) continue;
+      if (!run) return;
       if (watch.target.runId === null) watch.target.runId = run.id;
       const before = fingerprint(watch.run) + stepsFingerprint(watch.jobs);
       watch.run = run;
@@ -164,6 +177,16 @@ export class RunWatcher {
         changed = true;
         watch.listener.onUpdate({ run: watch.run, jobs: watch.jobs });
       }
+    };
+    // A few runs' requests at once: twenty runs must not wait for each other's round trips, nor burst the API.
+    for (let start = 0; start < watches.length; start += PER_RUN_CONCURRENCY) {
+      await Promise.all(
+        watches.slice(start, start + PER_RUN_CONCURRENCY).map((watch) =>
+          refresh(watch).catch((error: Error) => {
+            if (this.watches.has(watch)) watch.listener.onError(error);
+          }),
+        ),
+      );
     }
     return changed;
   }
