@@ -227,7 +227,7 @@ describe('the GitHub Actions executor when things go wrong', () => {
 
   it('429 with Retry-After and a primary-limit 403 pause every request until GitHub says; 5xx are retried; the build still seals', { timeout: 60_000 }, async () => {
     const world = await startActionsEnv();
-    world.actions.throttle({ count: 1, status: 429, retryAfterSeconds: 2 });
+    world.actions.throttle({ count: 1, status: 429, retryAfterSeconds: 1 });
     const [result] = world.queue.request('test-ok', { source: 'cli', user: 'alice' });
     if (!result?.ok) throw new Error('not queued');
     const job = await world.waitForEnd(result.job.id);
@@ -235,8 +235,8 @@ describe('the GitHub Actions executor when things go wrong', () => {
     const calls = apiCalls(world);
     const limited = calls.findIndex((call) => call.status === 429);
     expect(limited).toBeGreaterThanOrEqual(0);
-    // Nothing was sent before the two seconds GitHub asked for had passed.
-    expect(calls[limited + 1]!.at - calls[limited]!.at).toBeGreaterThanOrEqual(1900);
+    // Nothing was sent before the second GitHub asked for had passed.
+    expect(calls[limited + 1]!.at - calls[limited]!.at).toBeGreaterThanOrEqual(950);
 
     world.actions.throttle({ count: 1, status: 403, resetInSeconds: 1 });
     world.actions.failNext(1, 502);
@@ -250,7 +250,7 @@ describe('the GitHub Actions executor when things go wrong', () => {
 describe('a goldsmith stopped mid-run', () => {
   it.each(['SIGKILL', 'SIGTERM'] as const)('%s while its run is going: the run is left going, the next worker re-attaches, does not dispatch again, and seals the record', { timeout: 90_000 }, async (signal) => {
     const env = makePipelineEnv(actionsYaml());
-    const actions = await FakeActions.start({ owner: 'acme', repo: 'images', token: ACTIONS_TOKEN, workspace: env.dir, scenario: () => ({ runDelayMs: 4000 }) });
+    const actions = await FakeActions.start({ owner: 'acme', repo: 'images', token: ACTIONS_TOKEN, workspace: env.dir, scenario: () => ({ runDelayMs: 2500 }) });
     onTestFinished(() => actions.close());
     const cliEnv = { GITHUB_TOKEN: ACTIONS_TOKEN, GITHUB_API_URL: actions.url, PATH: process.env.PATH, HOME: process.env.HOME };
     const queued = await runCli(['--config', env.configFile, 'build', 'test-ok', '--queue-only'], { env: cliEnv, extendEnv: false });
