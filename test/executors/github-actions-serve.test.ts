@@ -68,7 +68,9 @@ describe('goldsmith serve with builds on GitHub Actions (the GitHub App\'s insta
     // /image cancel <job> cancels the run on GitHub.
     expect((await command('build test-long')).status).toBe(200);
     await slack.waitFor(() => actions.runs[1]?.job?.pid, 30_000, 'the second run\'s runner to start');
-    expect((await command('cancel 2')).status).toBe(200);
+    const cancel = await command('cancel 2');
+    expect(cancel.status).toBe(200);
+    expect(cancel.text).toContain('Stopping job 2 (test-long): its CI run is being cancelled, and Packer on the runner cleans up.');
     await slack.waitFor(() => actions.runs[1]!.conclusion === 'cancelled', 30_000, 'the run to be cancelled');
     const ended = await slack.waitFor(() => serve.logs.find((entry) => entry.msg === 'job' && entry.job === 2 && entry.state === 'cancelled'), 30_000, 'job 2 to end cancelled');
     expect(ended).toBeDefined();

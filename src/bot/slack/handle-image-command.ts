@@ -123,7 +123,7 @@ async function runCommand(context: SlackBotContext, command: ImageCommand, args:
         ephemeral(
           result.job.state === 'cancelled'
             ? `Cancelled job ${command.job} (${escapeMrkdwn(result.job.line)}) before it started.`
-            : `Stopping job ${command.job} (${escapeMrkdwn(result.job.line)}): Packer is cleaning up the half-built VM.`,
+            : `Stopping job ${command.job} (${escapeMrkdwn(result.job.line)}): ${result.job.executor === 'local' ? 'Packer is cleaning up the half-built VM' : 'its CI run is being cancelled, and Packer on the runner cleans up'}.`,
         ),
       );
     }

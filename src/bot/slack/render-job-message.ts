@@ -73,7 +73,8 @@ export function renderJobMessage(job: Job, context: JobMessageContext): { text: 
   const blocks: Block[] = [{ type: 'section', text: { type: 'mrkdwn', text: header } }];
 
   if (job.state === 'queued' || job.state === 'running') {
-    fields.unshift(`*Stage*\n${escapeMrkdwn(job.cancelRequested ? 'stopping (Packer is cleaning up)' : (job.stage ?? job.state))}`);
+    const stopping = job.executor === 'local' ? 'stopping (Packer is cleaning up)' : 'stopping (the CI run is being cancelled)';
+    fields.unshift(`*Stage*\n${escapeMrkdwn(job.cancelRequested ? stopping : (job.stage ?? job.state))}`);
     if (job.state === 'running' && job.startedAt) fields.push(`*Progress*\n\`${formatProgressBar(context.now.getTime() - Date.parse(job.startedAt), context.typicalMs)}\``);
     blocks.push({ type: 'section', fields: fields.map((field) => ({ type: 'mrkdwn', text: field })) });
     if (context.lastLine) blocks.push({ type: 'context', elements: [{ type: 'mrkdwn', text: escapeMrkdwn(context.lastLine.slice(0, 280)) }] });
@@ -89,7 +90,10 @@ export function renderJobMessage(job: Job, context: JobMessageContext): { text: 
             value: String(job.id),
             confirm: {
               title: { type: 'plain_text', text: `Cancel job ${job.id}?` },
-              text: { type: 'mrkdwn', text: `Packer stops and cleans up the half-built VM of *${escapeMrkdwn(job.line)}*.` },
+              text: {
+                type: 'mrkdwn',
+                text: job.executor === 'local' ? `Packer stops and cleans up the half-built VM of *${escapeMrkdwn(job.line)}*.` : `The CI run of *${escapeMrkdwn(job.line)}* is cancelled; its Packer stops and cleans up.`,
+              },
               confirm: { type: 'plain_text', text: 'Cancel the build' },
               deny: { type: 'plain_text', text: 'Keep building' },
             },
