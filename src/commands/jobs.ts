@@ -4,7 +4,7 @@ import { formatJobDetails, formatJobLine } from '../pipeline/format-job.js';
 import { JOB_STATES, type JobState } from '../pipeline/job-types.js';
 import { openJobStore } from '../pipeline/open-job-store.js';
 import { readLogTail } from '../pipeline/read-log-tail.js';
-import { readableLogLines } from '../pipeline/readable-log-lines.js';
+import { readReadableLogTail } from '../pipeline/readable-log-lines.js';
 import { followJobs } from './follow-jobs.js';
 import { UsageError } from './usage-error.js';
 
@@ -46,7 +46,7 @@ export async function jobCommand(config: LoadedConfig, idText: string, options: 
     if (!job.logPath) throw new Error(`job ${id} has no log yet (it is ${job.state})`);
     const count = Number(options.lines ?? 50);
     // Packer's debug lines are most of a log: read more of its end so `count` readable lines remain.
-    const lines = options.raw ? await readLogTail(job.logPath, count, 4 << 20) : readableLogLines(await readLogTail(job.logPath, Number.MAX_SAFE_INTEGER, 4 << 20)).slice(-count);
+    const lines = options.raw ? await readLogTail(job.logPath, count, 4 << 20) : await readReadableLogTail(job.logPath, count, 4 << 20);
     stdout.write(`${lines.join('\n')}\n`);
     return 0;
   } finally {

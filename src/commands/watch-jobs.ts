@@ -1,15 +1,14 @@
 import type { JobStore } from '../pipeline/job-store.js';
 import { FINAL_STATES, type Job } from '../pipeline/job-types.js';
 import { formatElapsed, formatProgressBar } from '../pipeline/format-job.js';
-import { readLogTail } from '../pipeline/read-log-tail.js';
-import { readableLogLines } from '../pipeline/readable-log-lines.js';
+import { readReadableLogTail } from '../pipeline/readable-log-lines.js';
 
 const POLL_MS = 500;
 
 async function lastLineOf(job: Job): Promise<string> {
   if (!job.logPath) return '';
   try {
-    return (readableLogLines(await readLogTail(job.logPath, Number.MAX_SAFE_INTEGER, 64 * 1024)).at(-1) ?? '').trim().slice(0, 100);
+    return ((await readReadableLogTail(job.logPath, 1, 64 * 1024))[0] ?? '').trim().slice(0, 100);
   } catch {
     return '';
   }

@@ -3,7 +3,7 @@ import { dirname } from 'node:path';
 import { executorKindOf } from '../config/executor-kind-of.js';
 import type { LoadedConfig } from '../config/load-config.js';
 import type { MatrixEntry } from '../config/matrix-schema.js';
-import { lineVarFiles } from './line-var-files.js';
+import { missingVarFiles } from './line-var-files.js';
 
 /** The folder itself, or the nearest folder above it that exists: where it would be created. */
 function nearestExisting(path: string): string {
@@ -53,12 +53,6 @@ export function findQueueProblems(config: Pick<LoadedConfig, 'executors' | 'reco
   if (!options.signer) problems.push('no signing key: set GOLDSMITH_SIGNING_KEY or signing.key in goldsmith.yaml (create one with "goldsmith keygen --out DIR"); otherwise the build would run and nothing be sealed');
   const executor = executorProblemOf(config, entry);
   if (executor) problems.push(executor);
-  if (executorKindOf(config.executors, entry.key) === 'local') {
-    const files = lineVarFiles(config as LoadedConfig, entry);
-    for (const file of [...files.shared, files.own].filter((path) => !existsSync(path))) {
-      const hint = existsSync(`${file}.example`) ? `copy ${file}.example to ${file} and fill it in` : file === files.own ? `create it or fix "config" of ${entry.key} in packer/matrix.json` : 'create it or fix the var-file list (packer.var_files in goldsmith.yaml, var_files of the line)';
-      problems.push(`the line's var-file ${file} does not exist: ${hint}`);
-    }
-  }
+  if (executorKindOf(config.executors, entry.key) === 'local') problems.push(...missingVarFiles(config as LoadedConfig, entry, 'all'));
   return problems;
 }

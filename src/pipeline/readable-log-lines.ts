@@ -1,4 +1,5 @@
 import { parseMachineLine } from './parse-machine-line.js';
+import { readLogTail } from './read-log-tail.js';
 
 /** A PACKER_LOG debug line: `2026/12/01 23:10:36 …` (it repeats every UI line, and adds [TRACE] noise). */
 const DEBUG_LINE = /^\d{4}\/\d\d\/\d\d \d\d:\d\d:\d\d /;
@@ -29,4 +30,16 @@ export function readableLogLines(lines: readonly string[]): string[] {
     for (const part of text.split('\n')) if (part.trim()) readable.push(kind === 'error' ? `error: ${part}` : part);
   }
   return readable;
+}
+
+/**
+ * The last `count` readable lines of a log (readableLogLines over the end
+ * of the file: Packer's debug lines are most of a log, so the whole
+ * `maxBytes` is read and filtered before counting).
+ *
+ * @example
+ * await readReadableLogTail('state/jobs/7/packer.log', 50, 4 << 20)
+ */
+export async function readReadableLogTail(path: string, count: number, maxBytes: number): Promise<string[]> {
+  return readableLogLines(await readLogTail(path, Number.MAX_SAFE_INTEGER, maxBytes)).slice(-count);
 }

@@ -2,8 +2,7 @@ import type { RespondArguments, SlackCommandMiddlewareArgs } from '@slack/bolt';
 import { describeBusyLine } from '../../pipeline/describe-busy-line.js';
 import { formatElapsed } from '../../pipeline/format-job.js';
 import type { Job } from '../../pipeline/job-types.js';
-import { readLogTail } from '../../pipeline/read-log-tail.js';
-import { readableLogLines } from '../../pipeline/readable-log-lines.js';
+import { readReadableLogTail } from '../../pipeline/readable-log-lines.js';
 import type { LineTemplates } from '../../pipeline/template-operations.js';
 import { parseImageCommand, type ImageCommand } from '../parse-image-command.js';
 import { formatHelp } from './format-help.js';
@@ -48,7 +47,7 @@ async function answerLog(context: SlackBotContext, id: number): Promise<string> 
   if (!job.logPath) return `Job ${id} has no log yet (it is ${job.state}).`;
   try {
     // Packer's own lines, once: its debug output would fill the message with [TRACE].
-    const lines = readableLogLines(await readLogTail(job.logPath, Number.MAX_SAFE_INTEGER, 1 << 20)).slice(-LOG_LINES);
+    const lines = await readReadableLogTail(job.logPath, LOG_LINES, 1 << 20);
     return `*The last ${lines.length} lines of job ${id}'s log* (${escapeMrkdwn(job.line)}, ${job.state}; secrets scrubbed)\n${codeBlock(lines.join('\n'), 3500)}`;
   } catch (error) {
     return `The log of job ${id} cannot be read (${escapeMrkdwn((error as NodeJS.ErrnoException).code ?? (error as Error).message)}); it is kept under the job store's state_dir on the build host.`;

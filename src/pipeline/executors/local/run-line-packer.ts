@@ -4,7 +4,7 @@ import type { LoadedConfig } from '../../../config/load-config.js';
 import type { MatrixEntry } from '../../../config/matrix-schema.js';
 import type { Settings } from '../../../config/settings.js';
 import type { JobEnding } from '../../job-store.js';
-import { lineVarFiles } from '../../line-var-files.js';
+import { lineVarFiles, missingVarFiles } from '../../line-var-files.js';
 import { packerEnvOf } from './packer-env.js';
 import { runPacker, type RunPackerResult } from './run-packer.js';
 
@@ -40,10 +40,7 @@ export interface LinePackerRun {
  * fix: copy the example, or correct the matrix). Undefined when it can.
  */
 export function lineVarFileProblem(config: LoadedConfig, entry: MatrixEntry): string | undefined {
-  const own = lineVarFiles(config, entry).own;
-  if (existsSync(own)) return undefined;
-  const hint = existsSync(`${own}.example`) ? `copy ${own}.example to ${own} and fill it in` : `create it or fix "config" of ${entry.key} in packer/matrix.json`;
-  return `the line's var-file ${own} does not exist: ${hint}`;
+  return missingVarFiles(config, entry, 'own')[0];
 }
 
 function failureReason(result: RunPackerResult, entry: MatrixEntry): string {
