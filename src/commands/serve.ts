@@ -226,7 +226,7 @@ export async function startServe(config: LoadedConfig, options: ServeOptions): P
     github: github?.requestListener,
     health: () => {
       const jobs = store.countByState();
-      return { ok: !stopping, version: GOLDSMITH_VERSION, running: jobs.running, queued: jobs.queued, next_scheduled_run: schedule.next()?.toISOString() ?? null };
+      return { ok: !stopping, version: GOLDSMITH_VERSION, running: jobs.running, queued: jobs.queued, next_scheduled_run: schedule.next()?.toISOString() ?? null, slack_socket: slack.socketState() };
     },
     metrics: () => registry.render(),
     observeSlackAck: (seconds) => ackSeconds.observe(seconds),

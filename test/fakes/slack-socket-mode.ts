@@ -68,6 +68,7 @@ export class FakeSocketMode {
   /** Every ticket issued, used or not (none may reach a log). */
   readonly tickets: string[] = [];
   private readonly unused = new Set<string>();
+  private failing: string | undefined;
 
   private constructor(
     private readonly server: Server,
@@ -146,6 +147,14 @@ export class FakeSocketMode {
     return connection;
   }
 
+  /**
+   * Makes apps.connections.open answer `{ ok: false, error }` until called
+   * with undefined: Slack's answer while it will not hand out a socket.
+   */
+  failOpens(error: string | undefined): void {
+    this.failing = error;
+  }
+
   /** Cuts the newest connection with no close frame, as a lost network would. */
   drop(): FakeConnection {
     const connection = this.openConnections().at(-1);
@@ -162,7 +171,7 @@ export class FakeSocketMode {
   }
 
   private open(token: string | undefined): { ok: boolean; error?: string; url?: string } {
-    const refusal = !token ? 'not_authed' : !token.startsWith('xapp-') ? 'not_allowed_token_type' : token !== this.appToken ? 'invalid_auth' : undefined;
+    const refusal = !token ? 'not_authed' : !token.startsWith('xapp-') ? 'not_allowed_token_type' : token !== this.appToken ? 'invalid_auth' : this.failing;
     this.opens.push({ ok: !refusal, ...(refusal ? { error: refusal } : {}), at: Date.now() });
     if (refusal) return { ok: false, error: refusal };
     const ticket = randomUUID();

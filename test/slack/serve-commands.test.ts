@@ -67,7 +67,7 @@ describe('goldsmith serve: Slack requests', () => {
     expect((await fetch(`${s.serve.url}/nope`)).status).toBe(404);
     const health = await fetch(`${s.serve.url}/healthz`);
     expect(health.status).toBe(200);
-    expect(await health.json()).toMatchObject({ ok: true, version: expect.any(String), next_scheduled_run: null });
+    expect(await health.json()).toMatchObject({ ok: true, version: expect.any(String), next_scheduled_run: null, slack_socket: 'off' });
   });
 
   it('answers help, and an unknown word with the closest commands, ephemerally', async () => {

@@ -139,6 +139,30 @@ describe('goldsmith serve over Socket Mode (and HTTP beside it)', () => {
     expect(logsSaying('slack socket reconnected').at(-1)).toMatchObject({ reason: 'refresh_requested' });
   });
 
+  it('reconnects at once on the warning Slack sends before it closes a socket, and /healthz stays connected', async () => {
+    const old = socket.disconnect('warning', 2_000);
+    await s.slack.waitFor(() => socket.openConnections().some((connection) => connection.id > old.id), 5_000, 'a new connection after the warning');
+    expect(logsSaying('slack socket reconnected').at(-1)).toMatchObject({ reason: 'warning' });
+    const health = await fetch(`${s.serve.url}/healthz`);
+    expect(await health.json()).toMatchObject({ ok: true, slack_socket: 'connected' });
+    expect((await command('help', VISITOR).send()).ack.connection).toBeGreaterThan(old.id);
+  });
+
+  it('on link_disabled says how to turn Socket Mode back on, shows reconnecting in /healthz, and comes back when Slack lets it', async () => {
+    socket.failOpens('internal_error');
+    const old = socket.disconnect('link_disabled', 0);
+    await s.slack.waitFor(() => logsSaying('slack socket reconnecting').some((entry) => entry.reason === 'link_disabled'), 5_000, 'the backoff after link_disabled');
+    const warned = s.serve.logs.find((entry) => entry.reason === 'link_disabled' && entry.level === 40);
+    expect(String(warned?.msg)).toMatch(/turn it on under "Socket Mode" in the app's settings/);
+    await s.slack.waitFor(() => (old.closedAt ? true : undefined), 5_000, 'the disabled socket to close');
+    const health = await fetch(`${s.serve.url}/healthz`);
+    expect(health.status).toBe(200);
+    expect(await health.json()).toMatchObject({ ok: true, slack_socket: 'reconnecting' });
+    socket.failOpens(undefined);
+    await s.slack.waitFor(() => socket.openConnections().some((connection) => connection.id > old.id), 10_000, 'a new connection once Socket Mode is back on');
+    expect((await command('help', VISITOR).send()).ack.connection).toBeGreaterThan(old.id);
+  });
+
   it('reconnects after a dropped socket, with backoff, and the next command works', async () => {
     const dropped = socket.drop();
     await s.slack.waitFor(() => socket.openConnections().some((connection) => connection.id > dropped.id), 5_000, 'a new connection after the drop');

@@ -61,6 +61,8 @@ export interface SlackBot {
   requestListener: RequestListener;
   /** Which ways Slack's requests arrive: HTTP (/slack/events) and/or Socket Mode. */
   transports: { http: boolean; socketMode: boolean };
+  /** The Socket Mode connection for /healthz: `off` without an app token, `reconnecting` while no socket is open. */
+  socketState(): 'off' | 'connected' | 'reconnecting';
   /**
    * Checks the token with auth.test, reads the permission groups, then opens
    * the Socket Mode connection when there is an app token; rejects with a
@@ -220,6 +222,7 @@ export function createSlackBot(options: SlackBotOptions): SlackBot {
         ? guardSlackRequests({ path: SLACK_EVENTS_PATH, signingSecret, seen, logger: options.logger, next: receiver.requestListener })
         : httpOff(SLACK_EVENTS_PATH),
     transports: { http: receiver !== undefined, socketMode: socket !== undefined },
+    socketState: () => (socket ? (socket.connected ? 'connected' : 'reconnecting') : 'off'),
     async start() {
       try {
         await app.init();
