@@ -69,8 +69,9 @@ describe('progress messages', () => {
     expect(message!.text).toMatch(/^Job 1: test-ok built in/);
     expect(slack.calls.filter((call) => call.status === 429)).toEqual([]);
     const times = slack.calls.filter((call) => call.method.startsWith('chat.')).map((call) => call.at);
-    // Spaced by the channel interval (150 ms) as sent; arrival adds the jitter of connections and of a loaded machine.
-    for (let index = 1; index < times.length; index += 1) expect(times[index]! - times[index - 1]!).toBeGreaterThanOrEqual(75);
+    // Spaced by the channel interval (150 ms) as sent; arrival adds the jitter of connections and of a loaded
+    // machine (76 ms seen), so a third of it is asserted: calls sent without spacing arrive within a few ms.
+    for (let index = 1; index < times.length; index += 1) expect(times[index]! - times[index - 1]!).toBeGreaterThanOrEqual(50);
   });
 
   it('waits out Retry-After when Slack says ratelimited, then sends the newest state', async () => {
