@@ -1,6 +1,9 @@
 import { escapeHtml as e } from './escape-html.js';
 import type { ReportChange, ReportModel } from './report-model.js';
 
+/** Fixed column widths (per cent), so the table fits a landscape page whatever the names in it. */
+const COLUMN_WIDTHS = [3, 8, 17, 7, 9, 9, 11, 12, 8, 10, 6];
+
 const ACTION_NAMES: Record<ReportChange['action'], string> = { build: 'Build', promote: 'Promotion', rollback: 'Rollback' };
 
 function who(person: { source: string; user: string } | null): string {
@@ -41,7 +44,7 @@ function row(change: ReportChange, index: number): string {
   const approvers = change.action === 'build' ? '<span class="na">-</span>' : change.approvers.length === 0 ? '<span class="fail">nobody</span>' : change.approvers.map(who).join('<br>');
   return `<tr>
 <td>${index + 1}</td>
-<td class="mono when">${e(change.at.replace('T', ' '))}</td>
+<td class="mono when">${e(change.at.slice(0, 10))}<br>${e(change.at.slice(11))}</td>
 <td><b>${ACTION_NAMES[change.action]}</b><br><code>${e(change.record)}</code>${pr}</td>
 <td>${e(change.line ?? '?')}</td>
 <td>${who(change.requester)}</td>
@@ -75,7 +78,7 @@ export function renderReportChanges(model: ReportModel): string {
           .map((change) => `<li class="fail">FAILURE: ${ACTION_NAMES[change.action].toLowerCase()} <code>${e(change.record)}</code> requested by ${e(change.requester?.user ?? 'unknown')}: ${e(change.four_eyes.detail)}</li>`)
           .join('')}</ul>`;
   return `<section id="population"><h2>1. Population of changes</h2>${intro}
-<table><thead><tr><th>#</th><th>When (UTC)</th><th>Change and record</th><th>Line</th><th>Requester</th><th>Approvers</th><th>Four eyes</th><th>Evidence digest (SHA-256 of SHA256SUMS)</th><th>Audit verdict</th><th>Image checks</th><th>Revoked</th></tr></thead>
+<table class="changes"><colgroup>${COLUMN_WIDTHS.map((width) => `<col style="width:${width}%">`).join('')}</colgroup><thead><tr><th>#</th><th>When (UTC)</th><th>Change and record</th><th>Line</th><th>Requester</th><th>Approvers</th><th>Four eyes</th><th>Evidence digest (SHA-256 of SHA256SUMS)</th><th>Audit verdict</th><th>Image checks</th><th>Revoked</th></tr></thead>
 <tbody>${model.changes.map(row).join('\n')}</tbody></table>
 <h3 id="four-eyes">Four eyes</h3>${failureList}</section>`;
 }

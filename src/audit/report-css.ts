@@ -13,6 +13,8 @@ h3 { font-size: 15px; margin: 16px 0 6px; }
 p.meta { color: #444; margin: 2px 0; }
 code, pre, .mono { font-family: "DejaVu Sans Mono", Menlo, Consolas, monospace; font-size: 12px; }
 .when { white-space: nowrap; }
+table.changes { table-layout: fixed; }
+td code, td a, .digest { overflow-wrap: anywhere; }
 .digest { word-break: break-all; font-size: 11px; }
 pre { background: #f4f4f4; border: 1px solid #ccc; padding: 8px; white-space: pre-wrap; word-break: break-all; }
 table { border-collapse: collapse; width: 100%; margin: 6px 0 12px; }
