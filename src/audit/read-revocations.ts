@@ -46,7 +46,12 @@ function listFolders(path: string, pattern: RegExp): string[] {
   }
 }
 
-/** `20261124T090300Z` as ISO 8601. */
+/**
+ * A record timestamp as ISO 8601.
+ *
+ * @example
+ * instantOfTimestamp('20261124T090300Z') // '2026-11-24T09:03:00Z'
+ */
 export function instantOfTimestamp(ts: string): string {
   return `${ts.slice(0, 4)}-${ts.slice(4, 6)}-${ts.slice(6, 8)}T${ts.slice(9, 11)}:${ts.slice(11, 13)}:${ts.slice(13, 15)}Z`;
 }

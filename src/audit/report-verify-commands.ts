@@ -2,7 +2,12 @@ import type { ReportModel } from './report-model.js';
 
 const PLAIN = /^[\w@%+=:,./-]+$/;
 
-/** A word for a POSIX shell: plain words as they are, anything else in single quotes. */
+/**
+ * A word for a POSIX shell: plain words as they are, anything else in single quotes.
+ *
+ * @example
+ * shellWord("my records") // "'my records'"
+ */
 export function shellWord(word: string): string {
   return PLAIN.test(word) ? word : `'${word.replace(/'/g, `'\\''`)}'`;
 }
