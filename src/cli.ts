@@ -90,6 +90,29 @@ program
   });
 
 program
+  .command('report')
+  .description("Write the assessor's report of a records folder for a period: every build, promotion and rollback with its requester, approvers, four-eyes result, evidence digest, audit verdict and image checks; the chain, the signers, the controls it answers and the commands to re-verify it.")
+  .argument('<dir>', 'records folder')
+  .requiredOption('--out <file>', 'file to write (outside the records folder)')
+  .option('--from <day>', 'first day of the period, YYYY-MM-DD (UTC, inclusive; default: the first record)')
+  .option('--to <day>', 'last day of the period, YYYY-MM-DD (UTC, inclusive; default: the newest record)')
+  .option('--format <format>', 'html (one self-contained page, for people and for printing) or json (the same data, for tools)', 'html')
+  .addOption(new Option('--allowed-signers <file>', 'ssh-keygen allowed_signers file; signatures are then required to be by a listed key'))
+  .addHelpText(
+    'after',
+    '\nThe audit numbers and findings are those of "goldsmith audit DIR --json" (always over the whole folder).\n' +
+      'A promotion or rollback approved by nobody, or only by its requester, is shown as a four-eyes FAILURE.\n' +
+      'Exit status: 0 written, nothing flagged; 1 written, but the audit has findings or a change failed four eyes;\n' +
+      '2 usage error or unreadable input (nothing written).\n\n' +
+      'Example:\n  goldsmith report records/ --from 2026-10-01 --to 2026-12-31 --allowed-signers allowed_signers --out report.html\n' +
+      '  goldsmith report records/ --format json --out report.json',
+  )
+  .action(async (dir: string, options: { out: string; from?: string; to?: string; format?: string; allowedSigners?: string }) => {
+    const { reportCommand } = await import('./commands/report.js');
+    done(await reportCommand(dir, options, { stdout: process.stdout, stderr: process.stderr }));
+  });
+
+program
   .command('build')
   .description('Queue a Packer build of one line (a matrix key or alias), or of every enabled line with "all".')
   .argument('<line>', 'line key, alias, or "all" (any case)')

@@ -1,4 +1,5 @@
 import { availableParallelism } from 'node:os';
+import { HEAD_FILE } from '../evidence/layout.js';
 import type { AuditedRecord, AuditReport, Finding } from './audit-types.js';
 import { ROOT_RECORD } from './audit-types.js';
 import { startHashPool } from './hash-pool.js';
@@ -84,9 +85,15 @@ export async function auditRecords(root: string, options: AuditOptions = {}): Pr
     ok: !failed.has(record.record),
   }));
   const recordsWithFindings = records.filter((record) => !record.ok).length;
+  const headFindings = checked.findings.filter((finding) => finding.record === ROOT_RECORD && finding.file === HEAD_FILE);
   return {
     root,
     records,
+    chain: {
+      length: chain.length,
+      head: pointers.head ? { record: pointers.head.record, sumsSha256: pointers.head.sumsSha256 } : null,
+      intact: chainFindings.length === 0 && pointers.findings.length === 0 && headFindings.length === 0 && (chain.length > 0 || facts.length === 0),
+    },
     findings,
     notices,
     summary: {

@@ -45,10 +45,21 @@ export interface AuditSummary {
   signersChecked: boolean;
 }
 
+/** The chain of records as the audit found it (the assessor's report shows it; the JSON report leaves it out). */
+export interface AuditChainState {
+  /** Records the chain links from genesis. */
+  length: number;
+  /** What HEAD names, when it could be read. */
+  head: { record: string; sumsSha256: string } | null;
+  /** False when any link, seq, or HEAD finding was made: a record removed, reordered or rewritten. */
+  intact: boolean;
+}
+
 export interface AuditReport {
   /** The records folder audited, as given. */
   root: string;
   records: AuditedRecord[];
+  chain: AuditChainState;
   findings: Finding[];
   notices: Finding[];
   summary: AuditSummary;
