@@ -11,7 +11,7 @@ export interface InitFile {
 
 /** The signing key files, written by writeKeyFiles (never as text here, so the private key is made fresh each time). */
 export const INIT_KEY_DIR = 'keys';
-export const INIT_KEY_FILES = ['keys/signing.key', 'keys/signing.pub', 'keys/allowed_signers'] as const;
+export const INIT_KEY_FILES = ['keys/signing.key', 'keys/signing.pub', 'keys/allowed_signers', 'keys/signing.pub.pem'] as const;
 
 const goldsmithYaml = `# goldsmith.yaml, written by \`goldsmith init\`. Paths are relative to this file.
 # Secrets never go here: goldsmith reads them from the environment only, so this

@@ -47,7 +47,7 @@ function buildDependencies(run: BuildRun): ResourceDescriptor[] {
   const { template } = run;
   if (template.git_commit) {
     // A `-dirty` suffix says the folder had uncommitted changes: kept as written, never passed off as a clean commit.
-    deps.push({ name: 'template', ...(template.dir ? { uri: `file:${template.dir}` } : {}), digest: { gitCommit: template.git_commit.replace(/-dirty$/, '') }, ...(template.git_commit.endsWith('-dirty') ? { annotations: { dirty: true } } : {}) });
+    deps.push({ name: 'template', ...(template.dir ? { uri: `file:${encodeURI(template.dir)}` } : {}), digest: { gitCommit: template.git_commit.replace(/-dirty$/, '') }, ...(template.git_commit.endsWith('-dirty') ? { annotations: { dirty: true } } : {}) });
   }
   if (template.hcl_sha256) deps.push({ name: `${template.dir ?? 'template'}/*.pkr.hcl`, digest: { sha256: template.hcl_sha256 }, annotations: { digest_of: 'sha256sum-format list of every *.pkr.hcl in the folder, by name (docs/records.md)' } });
   for (const file of run.var_files) deps.push({ name: file.path, digest: { sha256: file.sha256 } });
