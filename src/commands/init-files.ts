@@ -130,7 +130,8 @@ const recordsReadme = `# Evidence records
 This folder holds goldsmith's evidence: one record per image build,
 promotion and rollback, each with a README.md, run.json, the full
 packer.log, SHA256SUMS and an SSH signature, chained to the record before
-it. Records are only ever added, never changed.
+it, and its SLSA provenance (provenance.intoto.json) signed with the same
+key. Records are only ever added, never changed.
 
 To verify every record:
 

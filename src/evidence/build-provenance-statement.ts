@@ -22,12 +22,20 @@ export interface ProvenanceContext {
  * `local` artifact): `template:<name>`, digested by the record's log, the
  * one thing the run itself produced that names the template and that the
  * record seals unchanged (docs/records.md, "provenance.intoto.json").
+ *
+ * @example
+ * templateSubjectOf(run) // { name: 'template:ubuntu-24.04-build', digest: { sha256: run.log.sha256 } }
  */
 export function templateSubjectOf(run: BuildRun | PromotionRun): { name: string; digest: { sha256: string } } {
   return { name: `template:${run.target.template_name ?? run.line}`, digest: { sha256: run.log.sha256 } };
 }
 
-/** One id per trust boundary, as SLSA asks: this host, a named CI repository, or unrecorded. */
+/**
+ * One id per trust boundary, as SLSA asks: this host, a named CI repository, or unrecorded.
+ *
+ * @example
+ * builderIdOf({ kind: 'local', host: 'goldsmith-1' }, 'goldsmith-1') // 'https://goldsmith.dev/builders/local/goldsmith-1'
+ */
 export function builderIdOf(executor: ExecutorFacts | undefined, host: string): string {
   if (!executor) return `${BUILDERS}/unrecorded/${encodeURIComponent(host)}`;
   if (executor.kind === 'local') return `${BUILDERS}/local/${encodeURIComponent(executor.host)}`;

@@ -44,6 +44,9 @@ export function signDsse(payload: Buffer, payloadType: string, key: SigningKey):
  * True when one of the envelope's signatures verifies over its PAE with
  * `publicKey`. Base64 is decoded strictly: a payload that is not exactly
  * what was signed never verifies.
+ *
+ * @example
+ * verifyDsse(envelope, publicKeyFromBlob(parseSshsig(sig).publicBlob)) // true
  */
 export function verifyDsse(envelope: DsseEnvelope, publicKey: KeyObject): boolean {
   const payload = Buffer.from(envelope.payload, 'base64');
