@@ -37,7 +37,7 @@ program
 
 program
   .command('keygen')
-  .description('Write a new Ed25519 signing key: DIR/signing.key (0600), DIR/signing.pub, DIR/allowed_signers.')
+  .description('Write a new Ed25519 signing key: DIR/signing.key (0600), DIR/signing.pub, DIR/signing.pub.pem (PEM, for cosign), DIR/allowed_signers.')
   .requiredOption('--out <dir>', 'folder to write the key files into (created if missing)')
   .option('--identity <name>', 'signer identity for allowed_signers and ssh-keygen -I', 'goldsmith')
   .addHelpText('after', '\nExample:\n  goldsmith keygen --out /etc/goldsmith\n  export GOLDSMITH_SIGNING_KEY=/etc/goldsmith/signing.key')

@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import { join } from 'node:path';
 import type { HashedFile } from '../evidence/hash-file.js';
-import { IMAGE_SUMS_FILE, PREV_FILE, README_FILE, RUN_FILE, SIGNATURE_FILE, SUMS_FILE, logFileOf, recordFilesOf } from '../evidence/layout.js';
+import { IMAGE_SUMS_FILE, PREV_FILE, PROVENANCE_FILE, README_FILE, RUN_FILE, SIGNATURE_FILE, SUMS_FILE, carriesProvenance, logFileOf, recordFilesOf } from '../evidence/layout.js';
 import type { Run } from '../evidence/run-schema.js';
 import { parsePrev, type PrevLink } from '../evidence/sums.js';
 import type { Finding } from './audit-types.js';
@@ -12,6 +12,7 @@ import { describeFsError, readSmallFile } from './read-small-file.js';
 import type { RecordFacts } from './record-facts.js';
 import { describeType, type ScannedRecord } from './scan-records.js';
 import { verifyImageSums } from './verify-image-sums.js';
+import { verifyProvenance } from './verify-provenance.js';
 import { verifyReadme } from './verify-readme.js';
 import { verifyRunJson } from './verify-run-json.js';
 import { verifySignature } from './verify-signature.js';
@@ -25,6 +26,7 @@ const SMALL_FILE_LIMITS: Record<string, number> = {
   [SUMS_FILE]: 64 << 10,
   [SIGNATURE_FILE]: 64 << 10,
   [IMAGE_SUMS_FILE]: 64 << 10,
+  [PROVENANCE_FILE]: 1 << 20,
 };
 
 const sha256 = (bytes: Buffer): string => createHash('sha256').update(bytes).digest('hex');
@@ -50,7 +52,9 @@ export async function verifyRecord(scanned: ScannedRecord, context: VerifyRecord
   const add = ({ file, message }: FileProblem): void => void findings.push({ record: scanned.record, file, message, severity: 'error' });
   // A build record may also seal its image's checksum file (QEMU lane).
   const image = scanned.kind === 'build' && scanned.entries.has(IMAGE_SUMS_FILE);
-  const { hashed, all } = recordFilesOf(scanned.kind, { image });
+  // Records written before provenance existed have none; one that has it is held to it, and SHA256SUMS (signed) says whether it had it.
+  const provenance = carriesProvenance(scanned.kind) && scanned.entries.has(PROVENANCE_FILE);
+  const { hashed, all } = recordFilesOf(scanned.kind, { image, provenance });
   const logName = logFileOf(scanned.kind);
 
   for (const [name, type] of scanned.entries) {
@@ -69,7 +73,7 @@ export async function verifyRecord(scanned: ScannedRecord, context: VerifyRecord
     logName && present.has(logName) ? context.pool.hash(join(scanned.dir, logName)).catch(unreadable) : undefined;
 
   const bytes = new Map<string, Buffer>();
-  for (const name of [PREV_FILE, README_FILE, RUN_FILE, SUMS_FILE, SIGNATURE_FILE, ...(image ? [IMAGE_SUMS_FILE] : [])]) {
+  for (const name of [PREV_FILE, README_FILE, RUN_FILE, SUMS_FILE, SIGNATURE_FILE, ...(image ? [IMAGE_SUMS_FILE] : []), ...(provenance ? [PROVENANCE_FILE] : [])]) {
     if (!present.has(name)) continue;
     const file = readSmallFile(join(scanned.dir, name), SMALL_FILE_LIMITS[name]!);
     if ('problem' in file) add({ file: name, message: file.problem });
@@ -91,7 +95,7 @@ export async function verifyRecord(scanned: ScannedRecord, context: VerifyRecord
   const sumsProblems = sums
     ? verifySums(sums.toString('utf8'), scanned.kind, digests, (name) =>
         name === logName && log && declaredLog !== undefined && declaredLog !== log.size ? `: ${log.size} bytes, run.json says ${declaredLog}` : '',
-        { image },
+        { image, provenance },
       )
     : [];
   sumsProblems.forEach(add);
@@ -108,6 +112,13 @@ export async function verifyRecord(scanned: ScannedRecord, context: VerifyRecord
   if (run && !sumsProblems.some((problem) => problem.file === IMAGE_SUMS_FILE)) verifyImageSums(run, bytes.get(IMAGE_SUMS_FILE)).forEach(add);
   const signature = bytes.get(SIGNATURE_FILE);
   if (sums && signature) verifySignature({ sums, signature, run, allowed: context.allowed }).forEach(add);
+  const envelope = bytes.get(PROVENANCE_FILE);
+  // A provenance file that already disagrees with SHA256SUMS is that finding; its content is not judged further.
+  if (envelope && !sumsProblems.some((problem) => problem.file === PROVENANCE_FILE)) {
+    // Files that already disagree with SHA256SUMS are reported as such; the statement is compared with the ones that agree.
+    const agreed = new Map([...digests].filter(([name]) => !sumsProblems.some((problem) => problem.file === name)));
+    verifyProvenance({ envelope, signature, run, digests: agreed }).forEach(add);
+  }
 
   let prev: PrevLink | undefined;
   const prevBytes = bytes.get(PREV_FILE);

@@ -11,7 +11,7 @@ export interface InitFile {
 
 /** The signing key files, written by writeKeyFiles (never as text here, so the private key is made fresh each time). */
 export const INIT_KEY_DIR = 'keys';
-export const INIT_KEY_FILES = ['keys/signing.key', 'keys/signing.pub', 'keys/allowed_signers'] as const;
+export const INIT_KEY_FILES = ['keys/signing.key', 'keys/signing.pub', 'keys/allowed_signers', 'keys/signing.pub.pem'] as const;
 
 const goldsmithYaml = `# goldsmith.yaml, written by \`goldsmith init\`. Paths are relative to this file.
 # Secrets never go here: goldsmith reads them from the environment only, so this
@@ -130,7 +130,8 @@ const recordsReadme = `# Evidence records
 This folder holds goldsmith's evidence: one record per image build,
 promotion and rollback, each with a README.md, run.json, the full
 packer.log, SHA256SUMS and an SSH signature, chained to the record before
-it. Records are only ever added, never changed.
+it, and its SLSA provenance (provenance.intoto.json) signed with the same
+key. Records are only ever added, never changed.
 
 To verify every record:
 

@@ -92,6 +92,7 @@ export function initCommand(dir: string, cwd: string, stdout: NodeJS.WritableStr
       `  ${INIT_KEY_FILES[0].padEnd(width)}  the record signing key (mode 0600; never commit it)`,
       `  ${INIT_KEY_FILES[1].padEnd(width)}  its public half`,
       `  ${INIT_KEY_FILES[2].padEnd(width)}  give this to assessors, through a channel they trust`,
+      `  ${INIT_KEY_FILES[3].padEnd(width)}  its public half as PEM, for cosign and other verifiers of provenance.intoto.json`,
       `key fingerprint ${key.fingerprint}`,
       '',
       'Next:',

@@ -8,6 +8,7 @@ export function keygenCommand(options: { out: string; identity: string }, stdout
     [
       `wrote ${files.privateKey} (mode 0600: keep it secret, point GOLDSMITH_SIGNING_KEY or signing.key at it)`,
       `wrote ${files.publicKey}`,
+      `wrote ${files.publicKeyPem} (the same public key as PEM, for cosign and other verifiers of provenance.intoto.json)`,
       `wrote ${files.allowedSigners} (give this to assessors; identity "${options.identity}", namespace "${SIGNATURE_NAMESPACE}")`,
       `key fingerprint ${files.fingerprint}`,
       '',

@@ -35,13 +35,35 @@ export function logFileOf(kind: RecordKind): string | undefined {
 export const IMAGE_SUMS_FILE = 'image.sha256';
 
 /**
+ * The signed SLSA provenance of a build or promotion record: a DSSE envelope
+ * over an in-toto Statement v1 (docs/records.md). Records written before it
+ * existed do not hold it and stay valid: whether a record has it is read from
+ * the record itself (the file, or SHA256SUMS listing it), and SHA256SUMS is
+ * signed, so it cannot be dropped from a record without the signing key.
+ */
+export const PROVENANCE_FILE = 'provenance.intoto.json';
+
+/** The kinds that carry PROVENANCE_FILE when written by this version. */
+export function carriesProvenance(kind: RecordKind): boolean {
+  return kind === 'build' || kind === 'promotion';
+}
+
+/**
  * Every file a record of `kind` holds, in the order SHA256SUMS lists them,
  * then SHA256SUMS and its signature. `image`: a build record that seals its
- * image's checksum file (IMAGE_SUMS_FILE).
+ * image's checksum file (IMAGE_SUMS_FILE). `provenance`: a build or
+ * promotion record that holds PROVENANCE_FILE.
  */
-export function recordFilesOf(kind: RecordKind, options: { image?: boolean } = {}): { hashed: string[]; all: string[] } {
+export function recordFilesOf(kind: RecordKind, options: { image?: boolean; provenance?: boolean } = {}): { hashed: string[]; all: string[] } {
   const log = logFileOf(kind);
-  const hashed = [PREV_FILE, README_FILE, ...(log ? [log] : []), RUN_FILE, ...(kind === 'build' && options.image ? [IMAGE_SUMS_FILE] : [])].sort();
+  const hashed = [
+    PREV_FILE,
+    README_FILE,
+    ...(log ? [log] : []),
+    RUN_FILE,
+    ...(kind === 'build' && options.image ? [IMAGE_SUMS_FILE] : []),
+    ...(carriesProvenance(kind) && options.provenance ? [PROVENANCE_FILE] : []),
+  ].sort();
   return { hashed, all: [...hashed, SUMS_FILE, SIGNATURE_FILE] };
 }
 

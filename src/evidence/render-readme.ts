@@ -1,4 +1,4 @@
-import { GENESIS, PREV_FILE, SIGNATURE_FILE, SUMS_FILE } from './layout.js';
+import { GENESIS, PREV_FILE, PROVENANCE_FILE, SIGNATURE_FILE, SUMS_FILE } from './layout.js';
 import type { ExecutorFacts, RecordedImageFacts, Run, Target } from './run-schema.js';
 
 function describeTarget(target: Target): string {
@@ -132,6 +132,9 @@ export function renderRecordReadme(run: Run, prevIsGenesis: boolean): string {
     `ssh-keygen -Y verify -f allowed_signers -I ${run.signer.identity} -n ${run.signer.namespace} -s ${SIGNATURE_FILE} < ${SUMS_FILE}`,
     '```',
     '',
+    ...(run.kind === 'init'
+      ? []
+      : [`\`${PROVENANCE_FILE}\` is this record's SLSA provenance, signed with the same key: check it with cosign or Packer as docs/assessor.md shows.`, '']),
     `Or the whole chain at once: \`goldsmith audit ${Array(depth).fill('..').join('/')} --allowed-signers allowed_signers\`.`,
     'Get `allowed_signers` from your platform team, not from this folder. See docs/assessor.md.',
     '',

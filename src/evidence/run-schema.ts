@@ -106,7 +106,8 @@ export const buildRunSchema = commonSchema.extend({
   requested_by: requesterSchema,
   started_at: instant.nullable(),
   finished_at: instant,
-  packer: z.object({ version: z.string().nullable() }),
+  /** `only`: the Packer source the line's build was restricted to (`packer build -only`); absent when none, and on older records. */
+  packer: z.object({ version: z.string().nullable(), only: z.string().min(1).optional() }),
   template: z.object({
     dir: z.string().nullable(),
     git_commit: z.string().nullable(),

@@ -10,6 +10,7 @@ import {
   logFileOf,
   PENDING_FILE,
   PREV_FILE,
+  PROVENANCE_FILE,
   README_FILE,
   recordFilesOf,
   recordParentOf,
@@ -24,6 +25,7 @@ import {
 import { movePointers, readHead, type PendingWrite } from './pointers.js';
 import { recoverPendingWrite } from './recover-pending-write.js';
 import { withRecordLock } from './record-lock.js';
+import { renderProvenance } from './render-provenance.js';
 import { renderRecordReadme } from './render-readme.js';
 import { runSchema, RUN_SCHEMA_VERSION, type BuildDetails, type PromotionDetails, type Run } from './run-schema.js';
 import { SecretScanner } from './secret-scanner.js';
@@ -169,13 +171,17 @@ function commitDraft(root: string, draft: Draft, signer: RecordSigner, secrets: 
     [PREV_FILE]: formatPrev(tip.prev),
     ...draft.extra,
   };
+  // The signed statement repeats run.json's facts in the in-toto / SLSA form other verifiers read (docs/records.md).
+  const imageSums = draft.extra[IMAGE_SUMS_FILE];
+  const provenance = renderProvenance(run, signer.key, { imageSumsSha256: imageSums === undefined ? undefined : sha256(imageSums) });
+  if (provenance !== undefined) texts[PROVENANCE_FILE] = provenance;
   const digests: Record<string, string> = draft.log ? { [draft.log.name]: draft.log.sha256 } : {};
   for (const [name, text] of Object.entries(texts)) {
     refuseSecrets(name, text, secrets);
     writeFileOnce(join(draft.temporary, name), text);
     digests[name] = sha256(text);
   }
-  const sums = formatSums(recordFilesOf(draft.kind, { image: IMAGE_SUMS_FILE in draft.extra }).hashed.map((name) => ({ sha256: digests[name]!, name })));
+  const sums = formatSums(recordFilesOf(draft.kind, { image: IMAGE_SUMS_FILE in draft.extra, provenance: PROVENANCE_FILE in texts }).hashed.map((name) => ({ sha256: digests[name]!, name })));
   writeFileOnce(join(draft.temporary, SUMS_FILE), sums);
   writeFileOnce(join(draft.temporary, SIGNATURE_FILE), signSshsig(Buffer.from(sums, 'utf8'), signer.key));
   fsyncDirectory(draft.temporary);

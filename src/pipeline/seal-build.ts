@@ -95,7 +95,7 @@ export async function sealBuild(options: SealBuildOptions): Promise<WrittenRecor
     requested_by: options.requestedBy,
     started_at: iso(options.startedAt ?? outcome.startedAt),
     finished_at: iso(manifest?.build_time ? new Date(manifest.build_time * 1000) : outcome.finishedAt) ?? iso(new Date())!,
-    packer: { version: outcome.packerVersion ?? null },
+    packer: { version: outcome.packerVersion ?? null, ...(entry?.only ? { only: entry.only } : {}) },
     ...described,
     install_media: {
       iso_path: entry?.iso_datastore_path && entry.iso_file ? `${entry.iso_datastore_path}/${entry.iso_file}` : (entry?.iso_datastore_path ?? null),

@@ -18,6 +18,7 @@ const WRITTEN = [
   'keys/signing.key',
   'keys/signing.pub',
   'keys/allowed_signers',
+  'keys/signing.pub.pem',
   '.gitignore',
   'records/README.md',
 ];

@@ -78,11 +78,11 @@ describe('a records folder without promotions, as goldsmith keygen and goldsmith
   it('the one-record commands pass its latest build', async () => {
     const result = await run('one-record', join(records, 'builds', line, 'latest'), allowedSigners);
     expect(result.stderr).toBe('');
-    expect(result.lines.slice(0, 4)).toEqual(['PREV: OK', 'README.md: OK', 'packer.log: OK', 'run.json: OK']);
+    expect(result.lines.slice(0, 5)).toEqual(['PREV: OK', 'README.md: OK', 'packer.log: OK', 'provenance.intoto.json: OK', 'run.json: OK']);
     // PREV names the build sealed before it, relative to this record's folder.
-    expect(result.lines[4]).toMatch(/^\.\.\/\.\.\/ubuntu-24\.04\/\d{8}T\d{6}Z\/SHA256SUMS: OK$/);
-    expect(result.lines[5]).toMatch(GOOD_SIGNATURE);
-    expect(result.lines).toHaveLength(6);
+    expect(result.lines[5]).toMatch(/^\.\.\/\.\.\/ubuntu-24\.04\/\d{8}T\d{6}Z\/SHA256SUMS: OK$/);
+    expect(result.lines[6]).toMatch(GOOD_SIGNATURE);
+    expect(result.lines).toHaveLength(7);
     expect(result.exitCode).toBe(0);
   });
 });
@@ -102,9 +102,9 @@ describe('a records folder with promotions', () => {
 
     const promotion = await run('one-record', newest.path, allowedSigners);
     expect(promotion.stderr).toBe('');
-    expect(promotion.lines.slice(0, 4)).toEqual(['PREV: OK', 'README.md: OK', 'promote.log: OK', 'run.json: OK']);
-    expect(promotion.lines[4]).toBe(`../../../${records.at(-2)!.record}/SHA256SUMS: OK`);
-    expect(promotion.lines[5]).toMatch(GOOD_SIGNATURE);
+    expect(promotion.lines.slice(0, 5)).toEqual(['PREV: OK', 'README.md: OK', 'promote.log: OK', 'provenance.intoto.json: OK', 'run.json: OK']);
+    expect(promotion.lines[5]).toBe(`../../../${records.at(-2)!.record}/SHA256SUMS: OK`);
+    expect(promotion.lines[6]).toMatch(GOOD_SIGNATURE);
     expect(promotion.exitCode).toBe(0);
   });
 });

@@ -17,7 +17,7 @@ describe('writeRecord', () => {
     expect(init).toHaveLength(1);
     expect(readFileSync(join(root, 'init', init[0]!, 'PREV'), 'utf8')).toBe('genesis\n');
     expect(build!.seq).toBe(1);
-    expect(readdirSync(build!.path).sort()).toEqual(['PREV', 'README.md', 'SHA256SUMS', 'SHA256SUMS.sig', 'packer.log', 'run.json']);
+    expect(readdirSync(build!.path).sort()).toEqual(['PREV', 'README.md', 'SHA256SUMS', 'SHA256SUMS.sig', 'packer.log', 'provenance.intoto.json', 'run.json']);
     expect(readlinkSync(join(root, 'builds/ubuntu-24.04/latest'))).toBe(build!.ts);
     expect(readFileSync(join(root, 'HEAD'), 'utf8')).toBe(`${build!.sumsSha256}  ${build!.record}/SHA256SUMS\n`);
     expect(statSync(join(build!.path, 'packer.log')).mode & 0o222).toBe(0);
