@@ -20,6 +20,7 @@ import { startSchedule } from '../pipeline/run-schedule.js';
 import { ScheduleStore } from '../pipeline/schedule-store.js';
 import { TEMPLATE_PLATFORMS, templatePlatformOf } from '../pipeline/stores/registry.js';
 import { storeTemplateOperations } from '../pipeline/store-template-operations.js';
+import { recordRevocationOperations } from '../pipeline/revocations/revocation-operations.js';
 import { unwiredTemplateOperations, type TemplateOperations } from '../pipeline/template-operations.js';
 import { createGitHubApp, type GitHubApp } from '../bot/github/create-github-app.js';
 import { storePromotionActions } from '../bot/github/store-promotion-actions.js';
@@ -125,6 +126,7 @@ export async function startServe(config: LoadedConfig, options: ServeOptions): P
     (hasStoreLinesIn(matrix)
       ? storeTemplateOperations({ config, signer, settings, matrix })
       : unwiredTemplateOperations(`no line of packer/matrix.json has a template store (platform ${Object.keys(TEMPLATE_PLATFORMS).map((name) => `"${name}"`).join(' or ')})`));
+  const revocations = recordRevocationOperations({ config, settings, signer, matrix });
   let github: GitHubApp | undefined;
   const templates = { ...baseTemplates, promotionPullRequest: (jobId: number) => github?.promotionPullRequest(jobId) };
 
@@ -145,6 +147,7 @@ export async function startServe(config: LoadedConfig, options: ServeOptions): P
     store,
     queue,
     templates,
+    revocations,
     audit: () => summarizeAudit(config.records),
     logger,
     databasePath: jobStorePathOf(config),
@@ -166,6 +169,7 @@ export async function startServe(config: LoadedConfig, options: ServeOptions): P
           matrix,
           signer,
           promotion: storePromotionActions({ config, signer, settings }),
+          revocations,
           jobs: store,
           notifyBuildThread: (jobId, text) => slack.postInJobThread(jobId, text),
           secrets,

@@ -30,6 +30,8 @@ export interface RevocationRequest {
   reason: string;
   requestedBy: Requester;
   pullRequest?: RevocationRun['pull_request'] | undefined;
+  /** The SHA-256 of the build record's SHA256SUMS the caller saw (a pull request's binding): refused when the record no longer hashes to it. */
+  expectedSums?: string | undefined;
   /** Check and describe only; write nothing. */
   dryRun?: boolean | undefined;
 }
@@ -62,6 +64,9 @@ export async function revokeBuild(request: RevocationRequest): Promise<Revocatio
   const resolved = resolveBuildRecord(config.records, line, request.selector);
   if (!resolved.ok) throw new RevocationError('usage', resolved.message);
   const { build } = resolved;
+  if (request.expectedSums && request.expectedSums !== build.sumsSha256) {
+    throw new RevocationError('refused', `${build.record} no longer hashes to ${request.expectedSums} (its SHA256SUMS has SHA-256 ${build.sumsSha256}): the record changed; run "goldsmith audit ${config.records}"`);
+  }
   const previous = findRevocation(config.records, line, build.sumsSha256);
   const revoked = previous?.run.action === 'revoke';
   if (action === 'revoke' && revoked) {
