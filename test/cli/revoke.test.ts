@@ -1,4 +1,4 @@
-import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, test } from 'vitest';
 import { makeQemuEnv, QEMU_LINE, type QemuEnv } from '../helpers/qemu-env.js';
@@ -114,5 +114,25 @@ describe('goldsmith revoke and unrevoke', () => {
     expect(revocations()).toEqual(before);
     const help = await env.cli(['revoke', '--help']);
     expect(help.stdout).toContain('--reason <text>');
+  });
+
+  test('max_age_days: goldsmith templates flags the line whose live template is older, in text and JSON', async () => {
+    const matrixFile = join(env.dir, 'packer', 'matrix.json');
+    const matrix = JSON.parse(readFileSync(matrixFile, 'utf8')) as Array<Record<string, unknown>>;
+    writeFileSync(matrixFile, JSON.stringify(matrix.map((entry) => ({ ...entry, max_age_days: 3 }))));
+    // The test build records finished on 2026-11-24T08:40:00Z.
+    const age = Math.floor((Date.now() - Date.parse('2026-11-24T08:40:00Z')) / 86_400_000);
+    const text = await env.cli(['templates', line]);
+    expect(text.exitCode, text.stderr).toBe(0);
+    expect(text.stdout).toMatch(new RegExp(`^  ${line}  builds/${line}/\\d{8}T\\d{6}Z  ${age} days old \\(max_age_days 3\\)  REVOKED, EXPIRED$`, 'm'));
+    expect(text.stdout).toMatch(new RegExp(`^warning: ${line}: live template builds/${line}/\\d{8}T\\d{6}Z is revoked by revocations/${line}/\\d{8}T\\d{6}Z \\(ships a debug user\\) and is ${age} days old \\(max_age_days 3\\): expired$`, 'm'));
+    const json = await env.cli(['templates', line, '--json']);
+    expect(JSON.parse(json.stdout)).toMatchObject([{ line, live: { age_days: age, max_age_days: 3, expired: true, revoked: { reason: 'ships a debug user' }, finished_at: '2026-11-24T08:40:00Z' } }]);
+
+    writeFileSync(matrixFile, JSON.stringify(matrix.map((entry) => ({ ...entry, max_age_days: 0 }))));
+    const refused = await env.cli(['templates', line]);
+    expect(refused.exitCode).toBe(2);
+    expect(refused.stderr).toContain('max_age_days');
+    writeFileSync(matrixFile, JSON.stringify(matrix));
   });
 });

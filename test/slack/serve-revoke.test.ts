@@ -82,11 +82,20 @@ describe('goldsmith serve: /image revoke and /image unrevoke', () => {
     expect(status).toContain('*Live templates that need attention*');
     expect(status).toMatch(new RegExp(`:no_entry: ${LINE}: live template ${first.record} is revoked by revocations/${LINE}/\\d{8}T\\d{6}Z \\(ships a debug user\\) and is \\d+ days old \\(max_age_days 5\\): expired`));
 
+    const metrics = await (await fetch(`${s.serve.url}/metrics`)).text();
+    expect(metrics).toMatch(new RegExp(`^goldsmith_template_expired\\{line="${LINE}"\\} 1$`, 'm'));
+    expect(metrics).toMatch(new RegExp(`^goldsmith_template_revoked\\{line="${LINE}"\\} 1$`, 'm'));
+    expect(metrics).toMatch(new RegExp(`^goldsmith_template_age_days\\{line="${LINE}"\\} ${Math.floor((Date.now() - Date.parse('2026-11-20T08:00:00Z')) / 86_400_000)}$`, 'm'));
+    // Lines never promoted have no series.
+    expect(metrics).not.toContain('goldsmith_template_age_days{line="test-ok"}');
+
     const lifted = await answer(`unrevoke ${LINE} latest the CVE does not apply`, OPS_LEAD);
     expect(lifted).toContain(`:white_check_mark: Lifted the revocation of \`${second.record}\``);
     const promoted = await cli(['promote', LINE]);
     expect(promoted.exitCode, promoted.stderr).toBe(0);
     expect(Object.keys(qemuInventory(images)).sort()).toEqual([BASE, `${BASE}-prev`]);
+    const after = await (await fetch(`${s.serve.url}/metrics`)).text();
+    expect(after).toMatch(new RegExp(`^goldsmith_template_revoked\\{line="${LINE}"\\} 0$`, 'm'));
     const audited = await cli(['audit']);
     expect(audited.exitCode, audited.stdout).toBe(0);
     expect(audited.stdout).toContain('3 revocations');
