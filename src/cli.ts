@@ -262,14 +262,16 @@ for (const action of ['revoke', 'unrevoke'] as const) {
 
 program
   .command('templates')
-  .description("List each line's templates on its platform (<base>, -prev, -build, rolled-back ones) with their creation times.")
+  .description("List each line's templates on its platform (<base>, -prev, -build, rolled-back ones) with their creation times, then each live template's build and age (flagged when revoked or older than max_age_days).")
   .argument('[line]', 'one line key or alias (default: every line whose platform keeps templates)')
   .option('--json', 'print JSON')
   .addHelpText(
     'after',
     '\nvSphere: the reference is the managed object reference; creation time is config.createDate, or config.modified\n' +
       'where vCenter does not set it (vcsim). QEMU: the reference is the image file\'s inode; creation time is its birth time.\n' +
-      'Proxmox: the reference is <vmid>-<creation stamp>; creation time is the VM\'s meta ctime.\n\n' +
+      'Proxmox: the reference is <vmid>-<creation stamp>; creation time is the VM\'s meta ctime.\n' +
+      'The live template is the build the line\'s newest promotion record names; its age counts from that build\'s\n' +
+      'finished_at, against the line\'s max_age_days in packer/matrix.json (docs/operator.md, expiry).\n\n' +
       'Example:\n  goldsmith templates ubuntu-24.04',
   )
   .action(async (line: string | undefined, options: { json?: boolean }) => {
