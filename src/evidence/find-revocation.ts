@@ -61,3 +61,19 @@ export function activeRevocation(root: string, line: string, sumsSha256: string)
   const newest = findRevocation(root, line, sumsSha256);
   return newest?.run.action === 'revoke' ? newest : undefined;
 }
+
+/**
+ * Why a build may not be promoted, in the words every door shows: the
+ * revocation record, who revoked it and why, and the way out.
+ *
+ * @example
+ * describeRevocation('builds/ubuntu-24.04/20261124T090300Z', revoked)
+ * // 'builds/ubuntu-24.04/20261124T090300Z is revoked by revocations/… (cli user alice: CVE-2026-1234): a revoked build is never promoted. …'
+ */
+export function describeRevocation(buildRecord: string, revoked: RevocationRecord): string {
+  const { run } = revoked;
+  return (
+    `${buildRecord} is revoked by ${revoked.record} (${run.requested_by.source} user ${run.requested_by.user}: ${run.reason}): ` +
+    `a revoked build is never promoted. Build the line again, or lift the revocation with goldsmith unrevoke ${run.line} ${buildRecord.split('/').at(-1)} --reason "…"`
+  );
+}

@@ -1,4 +1,4 @@
-import { activeRevocation } from '../../evidence/find-revocation.js';
+import { activeRevocation, describeRevocation } from '../../evidence/find-revocation.js';
 import type { PromotionRun } from '../../evidence/run-schema.js';
 import { templateNamesOf } from '../stores/template-names.js';
 import type { PromotionSession } from './promotion-session.js';
@@ -37,13 +37,7 @@ export async function planPromote(session: PromotionSession, promotion: Promotio
   if (!latest) return refuse(promotion, `${line} has no build record in ${config.records}: build it first (goldsmith build ${line} --wait)`);
   // Every door (CLI, Slack, a pull request's /promote) plans here: a revoked build is refused for all of them.
   const revoked = activeRevocation(config.records, line, latest.sumsSha256);
-  if (revoked) {
-    return refuse(
-      promotion,
-      `${latest.record} is revoked by ${revoked.record} (${revoked.run.requested_by.source} user ${revoked.run.requested_by.user}: ${revoked.run.reason}): ` +
-        `a revoked build is never promoted. Build the line again, or lift the revocation with goldsmith unrevoke ${line} ${latest.run.ts} --reason "…"`,
-    );
-  }
+  if (revoked) return refuse(promotion, describeRevocation(latest.record, revoked));
   if (promotion.expectedSums && latest.sumsSha256 !== promotion.expectedSums) {
     return refuse(
       promotion,
