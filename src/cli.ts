@@ -219,7 +219,8 @@ program
   .option('--dry-run', 'print what the check finds and each step it would take; change nothing')
   .addHelpText(
     'after',
-    '\nJournaled, resumed and sealed like a promotion (action "rollback"). Refused when the line has no <base>-prev.\n\n' +
+    '\nJournaled, resumed and sealed like a promotion (action "rollback"). Refused when the line has no <base>-prev,\n' +
+      'or when <base>-prev is a revoked build (goldsmith revoke), naming the revocation.\n\n' +
       'Example:\n  goldsmith rollback ubuntu-24.04 --dry-run\n  goldsmith rollback ubuntu-24.04\n  goldsmith templates ubuntu-24.04',
   )
   .action(async (line: string, options: { requestedBy?: string; dryRun?: boolean }) => {

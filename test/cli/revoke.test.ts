@@ -135,4 +135,15 @@ describe('goldsmith revoke and unrevoke', () => {
     expect(refused.stderr).toContain('max_age_days');
     writeFileSync(matrixFile, JSON.stringify(matrix));
   });
+
+  test('a rollback that would put a revoked build back as <base> is refused, naming the revocation', async () => {
+    // The live template (revoked above) becomes <base>-prev once the fresh build is promoted.
+    const promoted = await env.cli(['promote', line]);
+    expect(promoted.exitCode, promoted.stderr).toBe(0);
+    const refused = await env.cli(['rollback', line]);
+    expect(refused.exitCode).toBe(1);
+    expect(refused.stderr).toMatch(new RegExp(`${base}-prev is the build builds/${line}/\\d{8}T\\d{6}Z is revoked by revocations/${line}/\\d{8}T\\d{6}Z \\(\\w+ user \\w+: ships a debug user\\)`));
+    expect(env.inventory()).toHaveProperty(`${base}-prev`);
+    expect((await env.audit()).exitCode).toBe(0);
+  });
 });
