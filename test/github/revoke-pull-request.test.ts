@@ -6,6 +6,7 @@ import { writeRecord } from '../../src/evidence/write-record.js';
 import { qemuInventory, seedQemuImage } from '../helpers/qemu-env.js';
 import { runCli } from '../helpers/run-cli.js';
 import { buildDetails } from '../helpers/write-chain.js';
+import { auditBranch } from './helpers/audit-branch.js';
 import { startGitHubHarness, type GitHubHarness } from './helpers/github-harness.js';
 
 /**
@@ -90,5 +91,10 @@ describe('/revoke on a promotion pull request', () => {
     const audited = await cli(['audit']);
     expect(audited.exitCode, audited.stdout).toBe(0);
     expect(audited.stdout).toContain('2 revocations');
+    // The merge carried the revocation records to the repository, and they audit clean there too.
+    expect(h.github.pulls.get(number)).toMatchObject({ state: 'closed', merged: true });
+    const merged = await auditBranch(h.github, 'main', h.env.signer);
+    expect(merged.ok, JSON.stringify(merged.findings)).toBe(true);
+    expect(merged.summary).toMatchObject({ builds: 1, promotions: 1, revocations: 2 });
   });
 });
