@@ -242,7 +242,8 @@ program
   .option('--dry-run', 'print what the check finds and each step it would take; change nothing')
   .addHelpText(
     'after',
-    '\nJournaled, resumed and sealed like a promotion (action "rollback"). Refused when the line has no <base>-prev.\n\n' +
+    '\nJournaled, resumed and sealed like a promotion (action "rollback"). Refused when the line has no <base>-prev,\n' +
+      'or when <base>-prev is a revoked build (goldsmith revoke), naming the revocation.\n\n' +
       'Example:\n  goldsmith rollback ubuntu-24.04 --dry-run\n  goldsmith rollback ubuntu-24.04\n  goldsmith templates ubuntu-24.04',
   )
   .action(async (line: string, options: { requestedBy?: string; dryRun?: boolean }) => {
@@ -250,16 +251,51 @@ program
     done(await rollbackCommand(config(), settings, line, options, process.stdout, process.stderr));
   });
 
+for (const action of ['revoke', 'unrevoke'] as const) {
+  const revoking = action === 'revoke';
+  program
+    .command(action)
+    .description(
+      revoking
+        ? 'Revoke one build record of a line: seal a revocation record saying why; a revoked build can no longer be promoted (CLI, Slack, GitHub).'
+        : 'Lift the revocation of one build record: seal a revocation record (action unrevoke) saying why; the build may be promoted again.',
+    )
+    .argument('<line>', 'line key or alias')
+    .argument('<record>', 'the build record: latest, its timestamp (20261124T090300Z), or its path builds/<line>/<ts>')
+    .requiredOption('--reason <text>', 'why, in one paragraph (1 to 1000 characters, no line breaks); kept in the record')
+    .option('--requested-by <user>', 'who asks (default: the current user)')
+    .option('--dry-run', 'print the record that would be written; write nothing')
+    .addHelpText(
+      'after',
+      (revoking
+        ? '\nThe record (revocations/<line>/<ts>/) is chained and signed like the others and names the build by the SHA-256 of\n' +
+          'its SHA256SUMS. A build is revoked while the newest revocation record naming it says revoke. Revoking a revoked\n' +
+          'build is refused; when the build is the live template (named by the newest promotion record), goldsmith says so,\n' +
+          'and goldsmith audit warns until a new build is promoted or the line rolled back.\n'
+        : '\nRefused (exit 1) when the build is not revoked. The revocation record stays in the chain; this one follows it.\n') +
+        'Exit status: 0 written (or, with --dry-run, would be), 1 refused (nothing to change), 2 unknown line or record,\nmissing or empty reason.\n\n' +
+        (revoking
+          ? 'Example:\n  goldsmith revoke ubuntu-24.04 latest --reason "CVE-2026-1234: the base image ships a vulnerable openssl"\n  goldsmith revoke ubuntu-24.04 20261124T090300Z --reason "wrong ISO" --dry-run'
+          : 'Example:\n  goldsmith unrevoke ubuntu-24.04 20261124T090300Z --reason "CVE-2026-1234 does not apply: openssl is not installed"'),
+    )
+    .action(async (line: string, record: string, options: { reason: string; requestedBy?: string; dryRun?: boolean }) => {
+      const { revokeCommand } = await import('./commands/revoke.js');
+      done(await revokeCommand(config(), settings, action, line, record, options, process.stdout));
+    });
+}
+
 program
   .command('templates')
-  .description("List each line's templates on its platform (<base>, -prev, -build, rolled-back ones) with their creation times.")
+  .description("List each line's templates on its platform (<base>, -prev, -build, rolled-back ones) with their creation times, then each live template's build and age (flagged when revoked or older than max_age_days).")
   .argument('[line]', 'one line key or alias (default: every line whose platform keeps templates)')
   .option('--json', 'print JSON')
   .addHelpText(
     'after',
     '\nvSphere: the reference is the managed object reference; creation time is config.createDate, or config.modified\n' +
       'where vCenter does not set it (vcsim). QEMU: the reference is the image file\'s inode; creation time is its birth time.\n' +
-      'Proxmox: the reference is <vmid>-<creation stamp>; creation time is the VM\'s meta ctime.\n\n' +
+      'Proxmox: the reference is <vmid>-<creation stamp>; creation time is the VM\'s meta ctime.\n' +
+      'The live template is the build the line\'s newest promotion record names; its age counts from that build\'s\n' +
+      'finished_at, against the line\'s max_age_days in packer/matrix.json (docs/operator.md, expiry).\n\n' +
       'Example:\n  goldsmith templates ubuntu-24.04',
   )
   .action(async (line: string | undefined, options: { json?: boolean }) => {

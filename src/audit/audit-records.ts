@@ -12,6 +12,7 @@ import { verifyApprovals } from './verify-approvals.js';
 import { verifyChain } from './verify-chain.js';
 import { verifyPointers } from './verify-pointers.js';
 import { verifyRecord } from './verify-record.js';
+import { verifyRevocations } from './verify-revocations.js';
 
 export interface AuditOptions {
   /** Parsed allowed_signers (parseAllowedSigners): signatures must then be by a listed key for the record's signer identity. */
@@ -31,7 +32,8 @@ function byRecord(a: Finding, b: Finding): number {
  * Audits a records folder without writing to it or following any link out
  * of it: every record's files, hashes and signature, the chain of PREV links
  * and seqs, HEAD and each line's `latest`, and each promotion's approved
- * build. Throws AuditInputError when `root` cannot be read at all.
+ * build, and each revocation's build (warning where a revoked build is
+ * live). Throws AuditInputError when `root` cannot be read at all.
  *
  * @example
  * const report = await auditRecords('records', { allowedSigners: parseAllowedSigners(text, 'allowed_signers') });
@@ -54,6 +56,7 @@ export async function auditRecords(root: string, options: AuditOptions = {}): Pr
   const byPath = new Map(facts.map((record) => [record.record, record]));
   const { chain, seqOf, findings: chainFindings } = verifyChain(facts, pointers.head);
   const checked = verifyPointers({ chain, seqOf, byPath, pointers, lines: scanned.lines });
+  const revocations = verifyRevocations(chain, seqOf, byPath);
 
   const findings = [
     ...scanned.findings,
@@ -62,8 +65,9 @@ export async function auditRecords(root: string, options: AuditOptions = {}): Pr
     ...chainFindings,
     ...checked.findings,
     ...verifyApprovals(chain, seqOf, byPath),
+    ...revocations.findings,
   ].sort(byRecord);
-  const notices = [...scanned.notices, ...checked.notices];
+  const notices = [...scanned.notices, ...checked.notices, ...revocations.notices];
   if (!options.allowedSigners && facts.length > 0) {
     notices.push({
       record: ROOT_RECORD,
@@ -101,6 +105,7 @@ export async function auditRecords(root: string, options: AuditOptions = {}): Pr
       init: records.filter((record) => record.kind === 'init').length,
       builds: records.filter((record) => record.kind === 'build').length,
       promotions: records.filter((record) => record.kind === 'promotion').length,
+      revocations: records.filter((record) => record.kind === 'revocation').length,
       findings: findings.length,
       recordsWithFindings,
       otherFindings: findings.filter((finding) => !byPath.has(finding.record)).length,

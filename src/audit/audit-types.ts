@@ -36,6 +36,8 @@ export interface AuditSummary {
   init: number;
   builds: number;
   promotions: number;
+  /** Revocation records (revoke and unrevoke). */
+  revocations: number;
   findings: number;
   /** Record folders with at least one finding. */
   recordsWithFindings: number;

@@ -68,7 +68,7 @@ function changeOf(root: string, audited: AuditedRecord, report: AuditReport, rev
   return {
     record: audited.record,
     action,
-    at: run && run.kind !== 'init' ? run.finished_at : /^\d{8}T\d{6}Z$/.test(ts) ? instantOfTimestamp(ts) : '',
+    at: run && (run.kind === 'build' || run.kind === 'promotion') ? run.finished_at : /^\d{8}T\d{6}Z$/.test(ts) ? instantOfTimestamp(ts) : '',
     line: audited.line,
     requester: run && run.kind !== 'init' ? run.requested_by : null,
     approvers: run?.kind === 'promotion' ? run.approved_by : [],

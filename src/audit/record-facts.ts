@@ -20,5 +20,7 @@ export interface RecordFacts {
   declaredRecord: string | undefined;
   /** For a promotion: the build it approved, by path and SHA256SUMS digest. */
   promotes: { record: string; sums_sha256: string } | undefined;
+  /** For a revocation: the build it revokes or unrevokes, by path and SHA256SUMS digest. */
+  revokes: { action: 'revoke' | 'unrevoke'; record: string; sums_sha256: string; reason: string } | undefined;
   findings: Finding[];
 }

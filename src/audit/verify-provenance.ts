@@ -79,7 +79,8 @@ export function verifyProvenance(input: ProvenanceInput): FileProblem[] {
   if (!parsed.success) return [...problems, problem(`payload is not an in-toto Statement v1 with SLSA provenance v1: ${issuesOf(parsed.error.issues)}`)];
   const statement = parsed.data;
   const { run } = input;
-  if (!run || run.kind === 'init') return problems;
+  // Only builds and promotions carry provenance (layout.ts carriesProvenance); for others the signature check above is all.
+  if (!run || (run.kind !== 'build' && run.kind !== 'promotion')) return problems;
 
   const { buildDefinition, runDetails } = statement.predicate;
   const expectedType = run.kind === 'build' ? PACKER_BUILD_TYPE : PROMOTION_BUILD_TYPE;

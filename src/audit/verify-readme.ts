@@ -1,5 +1,5 @@
 import { README_FILE } from '../evidence/layout.js';
-import { imageSentence } from '../evidence/render-readme.js';
+import { imageSentence, revocationSentence } from '../evidence/render-readme.js';
 import type { Run } from '../evidence/run-schema.js';
 import { quoteName } from './quote-name.js';
 import type { FileProblem } from './verify-sums.js';
@@ -16,6 +16,10 @@ const LOG_SENTENCE = /`([^`\n]+)` has SHA-256 `([0-9a-f]{64})` and is (\d+) byte
  */
 export function verifyReadme(text: string, run: Run): FileProblem[] {
   if (run.kind === 'init') return [];
+  // A revocation has no log: its README must name the build and the verdict as run.json does.
+  if (run.kind === 'revocation') {
+    return text.includes(revocationSentence(run)) ? [] : [{ file: README_FILE, message: `does not state the revocation as run.json does (${run.action} ${run.build.record})` }];
+  }
   const match = LOG_SENTENCE.exec(text);
   if (!match) return [{ file: README_FILE, message: "does not state the log's SHA-256 and size" }];
   const [, path, sha256, size] = match;

@@ -139,6 +139,7 @@ export async function verifyRecord(scanned: ScannedRecord, context: VerifyRecord
     sumsSha256: sums ? sha256(sums) : undefined,
     declaredRecord: run?.record,
     promotes: run?.kind === 'promotion' && run.build ? run.build : undefined,
+    revokes: run?.kind === 'revocation' ? { action: run.action, ...run.build, reason: run.reason } : undefined,
     findings,
   };
 }

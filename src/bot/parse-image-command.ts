@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import type { Matrix } from '../config/matrix-schema.js';
 import { closestNames } from '../config/select-lines.js';
+import { isRevokeText, parseRevokeCommand, type RevokeCommand } from './parse-revoke-command.js';
 
 /**
  * The `/image` grammar, shared by the Slack bot (`/image build win2025`) and
@@ -19,7 +20,8 @@ export type ImageCommand =
   | { verb: 'cancel'; job: number }
   | { verb: 'rollback'; line: string }
   | { verb: 'log'; job: number }
-  | { verb: 'audit' };
+  | { verb: 'audit' }
+  | RevokeCommand;
 
 export type ImageVerb = ImageCommand['verb'];
 
@@ -34,6 +36,8 @@ export const IMAGE_COMMANDS: ReadonlyArray<{ verb: ImageVerb; usage: string; sum
   { verb: 'cancel', usage: 'cancel <job>', summary: 'cancel a queued job or stop a running one', example: 'cancel 12' },
   { verb: 'rollback', usage: 'rollback <line>', summary: 'make <base>-prev the current template again (asks to confirm)', example: 'rollback ubuntu-24.04' },
   { verb: 'log', usage: 'log <job>', summary: "the end of a job's log (secrets scrubbed)", example: 'log 12' },
+  { verb: 'revoke', usage: 'revoke <line> <record> <reason>', summary: 'revoke a build (latest, its timestamp or builds/<line>/<ts>): it can no longer be promoted', example: 'revoke ubuntu-24.04 latest CVE-2026-1234 in openssl' },
+  { verb: 'unrevoke', usage: 'unrevoke <line> <record> <reason>', summary: 'lift the revocation of a build', example: 'unrevoke ubuntu-24.04 latest the CVE does not apply' },
   { verb: 'audit', usage: 'audit', summary: 'verify every evidence record and summarise the findings', example: 'audit' },
   { verb: 'help', usage: 'help', summary: 'this list', example: 'help' },
 ];
@@ -128,6 +132,8 @@ export function resolveLine(matrix: Matrix, word: string, prefix = '/image '): {
  */
 export function parseImageCommand(text: string, options: ParseImageCommandOptions): ParsedImageCommand {
   const prefix = options.prefix ?? '/image ';
+  // The reason is free text, so revoke and unrevoke have a grammar of their own (still one line, plain words for line and record).
+  if (isRevokeText(text)) return parseRevokeCommand(text, options.matrix, prefix);
   const checked = commandTextSchema.safeParse(decodeSlackEntities(text));
   if (!checked.success) return { ok: false, message: `${checked.error.issues[0]?.message ?? 'the command could not be read'}. Try "${prefix}help".` };
   const [verbWord = 'help', ...args] = checked.data;
@@ -171,6 +177,9 @@ export function parseImageCommand(text: string, options: ParseImageCommandOption
       const id = job(args[0]!);
       return id.ok ? { ok: true, command: { verb: spec.verb, job: id.id } } : id;
     }
+    case 'revoke':
+    case 'unrevoke':
+      return parseRevokeCommand(text, options.matrix, prefix);
     case 'status': {
       const problem = takes(0, 1);
       if (problem) return { ok: false, message: problem };

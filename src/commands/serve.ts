@@ -20,6 +20,9 @@ import { startSchedule } from '../pipeline/run-schedule.js';
 import { ScheduleStore } from '../pipeline/schedule-store.js';
 import { TEMPLATE_PLATFORMS, templatePlatformOf } from '../pipeline/stores/registry.js';
 import { storeTemplateOperations } from '../pipeline/store-template-operations.js';
+import { recordRevocationOperations } from '../pipeline/revocations/revocation-operations.js';
+import { registerTemplateMetrics } from '../pipeline/revocations/register-template-metrics.js';
+import { expiredFirst } from '../pipeline/revocations/expired-first.js';
 import { unwiredTemplateOperations, type TemplateOperations } from '../pipeline/template-operations.js';
 import { createGitHubApp, type GitHubApp } from '../bot/github/create-github-app.js';
 import { storePromotionActions } from '../bot/github/store-promotion-actions.js';
@@ -125,11 +128,13 @@ export async function startServe(config: LoadedConfig, options: ServeOptions): P
     (hasStoreLinesIn(matrix)
       ? storeTemplateOperations({ config, signer, settings, matrix })
       : unwiredTemplateOperations(`no line of packer/matrix.json has a template store (platform ${Object.keys(TEMPLATE_PLATFORMS).map((name) => `"${name}"`).join(' or ')})`));
+  const revocations = recordRevocationOperations({ config, settings, signer, matrix });
   let github: GitHubApp | undefined;
   const templates = { ...baseTemplates, promotionPullRequest: (jobId: number) => github?.promotionPullRequest(jobId) };
 
   const registry = new MetricsRegistry();
   registerJobMetrics(registry, store, queue);
+  registerTemplateMetrics(registry, revocations);
   const ackSeconds = registry.histogram('goldsmith_slack_ack_seconds', 'Time from receiving a Slack request (HTTP or Socket Mode) to sending its ack.', [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5]);
 
   const slack = createSlackBot({
@@ -145,6 +150,7 @@ export async function startServe(config: LoadedConfig, options: ServeOptions): P
     store,
     queue,
     templates,
+    revocations,
     audit: () => summarizeAudit(config.records),
     logger,
     databasePath: jobStorePathOf(config),
@@ -166,6 +172,7 @@ export async function startServe(config: LoadedConfig, options: ServeOptions): P
           matrix,
           signer,
           promotion: storePromotionActions({ config, signer, settings }),
+          revocations,
           jobs: store,
           notifyBuildThread: (jobId, text) => slack.postInJobThread(jobId, text),
           secrets,
@@ -216,6 +223,7 @@ export async function startServe(config: LoadedConfig, options: ServeOptions): P
     schedule: config.schedule,
     store: scheduleStore,
     request: (selector, requester) => queue.request(selector, requester),
+    order: config.schedule.expired_first ? (selectors) => expiredFirst(selectors, matrix, revocations.health()) : undefined,
     intervalMs: tuning.scheduleIntervalMs,
     onRun: (slot, results) =>
       logger.info({ slot: slot.toISOString(), queued: results.flatMap((r) => (r.ok ? [r.job.id] : [])), refused: results.flatMap((r) => (r.ok ? [] : [r.message])) }, 'scheduled run'),

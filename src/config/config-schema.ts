@@ -31,6 +31,8 @@ export const scheduleSchema = z
     time: z.string().regex(/^([01]\d|2[0-3]):[0-5]\d$/, 'use HH:MM, 24-hour, UTC (for example "02:00")').default('02:00'),
     /** `all` (every enabled line) or a list of line keys. */
     lines: z.union([z.literal('all'), z.array(z.string().min(1)).min(1)]).default('all'),
+    /** Queue the lines whose live template is older than their max_age_days first (docs/operator.md, expiry). */
+    expired_first: z.boolean().optional(),
   })
   .strict();
 
@@ -42,9 +44,9 @@ export const slackSchema = z
     channel: z.string().min(1).optional(),
     /** Slack user ids (U…) or user group ids (S…) allowed each action; everyone may read status. */
     permissions: z
-      .object({ build: userList, cancel: userList, rollback: userList })
+      .object({ build: userList, cancel: userList, rollback: userList, revoke: userList })
       .strict()
-      .default({ build: [], cancel: [], rollback: [] }),
+      .default({ build: [], cancel: [], rollback: [], revoke: [] }),
   })
   .strict();
 
@@ -149,7 +151,7 @@ export const configSchema = z
     vsphere: vsphereSchema.default({ folder: 'Templates' }),
     qemu: qemuSchema.default({ image_dir: 'images' }),
     proxmox: proxmoxSchema.default({ vmid_block: 10, task_timeout_minutes: 30 }),
-    slack: slackSchema.default({ permissions: { build: [], cancel: [], rollback: [] } }),
+    slack: slackSchema.default({ permissions: { build: [], cancel: [], rollback: [], revoke: [] } }),
     github: githubSchema.default({ base_branch: 'main', approvals_required: 1, approver_teams: [], approve_on_review: false, logins: {} }),
   })
   .strict()

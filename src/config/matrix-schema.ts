@@ -54,6 +54,11 @@ const entryBaseSchema = z.object({
     .min(100, 'give a Proxmox VMID from 100 up (the first of the line\'s block, see docs/proxmox.md)')
     .max(999_999_999, 'give a Proxmox VMID of at most 999999999')
     .optional(),
+  /**
+   * Days the line's live template may age before it counts as expired: its age is taken from the
+   * finished time of the build the newest promotion record names (docs/operator.md, expiry).
+   */
+  max_age_days: z.number().int('give max_age_days as a whole number of days').positive('give max_age_days as a positive number of days, or leave it out').optional(),
   /** Proxmox only: promotion keeps the live template at `vmid` (a full clone of the approved build), not only its name (docs/proxmox.md). */
   stable_vmid: z.boolean().optional(),
 });

@@ -102,7 +102,20 @@ function summaryOf(run: Run): { title: string; sentence: string; rows: Array<[st
           ...run.steps.map((step): [string, string] => [`Step: ${step.name}`, `${step.result} at ${step.at}${step.detail ? `: ${step.detail}` : ''}`]),
         ],
       };
+    case 'revocation':
+      return {
+        title: `${run.action === 'revoke' ? 'Revocation' : 'Revocation lifted'}: ${run.line}, ${run.ts}`,
+        sentence:
+          `${revocationSentence(run)} ${run.action === 'revoke' ? 'It may not be promoted while this is the newest revocation record naming it.' : 'It may be promoted again.'}` +
+          ` Requested by ${run.requested_by.source} user ${run.requested_by.user}. Reason: ${run.reason}`,
+        rows: [['Pull request', run.pull_request ? `#${run.pull_request.number} ${run.pull_request.url}` : null]],
+      };
   }
+}
+
+/** "The build `builds/…` (SHA256SUMS SHA-256 `…`) of line `x` is revoked." verify-readme.ts reads it back. */
+export function revocationSentence(run: Extract<Run, { kind: 'revocation' }>): string {
+  return `The build \`${run.build.record}\` (SHA256SUMS SHA-256 \`${run.build.sums_sha256}\`) of line \`${run.line}\` is ${run.action === 'revoke' ? 'revoked' : 'no longer revoked'}.`;
 }
 
 /**
@@ -111,7 +124,7 @@ function summaryOf(run: Run): { title: string; sentence: string; rows: Array<[st
  */
 export function renderRecordReadme(run: Run, prevIsGenesis: boolean): string {
   const { title, sentence, rows } = summaryOf(run);
-  const log = run.kind === 'init' ? undefined : run.log;
+  const log = run.kind === 'init' || run.kind === 'revocation' ? undefined : run.log;
   const depth = run.record.split('/').length;
   return [
     `# ${title}`,

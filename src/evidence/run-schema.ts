@@ -158,13 +158,41 @@ export const promotionRunSchema = commonSchema.extend({
   log: logSchema,
 });
 
+/** Longest reason a revocation keeps: one paragraph, not a document. */
+export const MAX_REVOCATION_REASON = 1000;
+
+/** Why a build was revoked or unrevoked: one paragraph of plain text (no line breaks or control characters). */
+export const revocationReasonSchema = z
+  .string()
+  .trim()
+  .min(1, 'give a reason: why this build must (no longer) be promoted')
+  .max(MAX_REVOCATION_REASON, `keep the reason to one paragraph of at most ${MAX_REVOCATION_REASON} characters`)
+  // eslint-disable-next-line no-control-regex
+  .refine((text) => !/[\u0000-\u001f\u007f]/.test(text), 'the reason must be one paragraph: no line breaks, tabs or control characters');
+
+/**
+ * A revocation (or its lifting): the build it names by path and by the
+ * SHA-256 of its SHA256SUMS. A build is revoked when the newest revocation
+ * record naming its digest has action `revoke`. No log: the record is the act.
+ */
+export const revocationRunSchema = commonSchema.extend({
+  kind: z.literal('revocation'),
+  action: z.enum(['revoke', 'unrevoke']),
+  line,
+  requested_by: requesterSchema,
+  reason: revocationReasonSchema,
+  build: z.object({ record: z.string().min(1), sums_sha256: sha256 }),
+  pull_request: z.object({ url: z.string().url(), number: z.number().int().positive() }).nullable(),
+});
+
 /** run.json, format v1: one schema per record kind. */
-export const runSchema = z.discriminatedUnion('kind', [initRunSchema, buildRunSchema, promotionRunSchema]);
+export const runSchema = z.discriminatedUnion('kind', [initRunSchema, buildRunSchema, promotionRunSchema, revocationRunSchema]);
 
 export type Run = z.infer<typeof runSchema>;
 export type InitRun = z.infer<typeof initRunSchema>;
 export type BuildRun = z.infer<typeof buildRunSchema>;
 export type PromotionRun = z.infer<typeof promotionRunSchema>;
+export type RevocationRun = z.infer<typeof revocationRunSchema>;
 export type Requester = z.infer<typeof requesterSchema>;
 export type Target = z.infer<typeof targetSchema>;
 export type PromotionStep = z.infer<typeof promotionStepSchema>;
@@ -176,3 +204,4 @@ export type RecordedImageFacts = z.infer<typeof imageSchema>;
 type WriterOwned = 'schema' | 'seq' | 'record' | 'ts' | 'written_at' | 'goldsmith_version' | 'signer' | 'log';
 export type BuildDetails = Omit<BuildRun, WriterOwned | 'kind'>;
 export type PromotionDetails = Omit<PromotionRun, WriterOwned | 'kind'>;
+export type RevocationDetails = Omit<RevocationRun, Exclude<WriterOwned, 'log'> | 'kind'>;

@@ -27,7 +27,7 @@ import { recoverPendingWrite } from './recover-pending-write.js';
 import { withRecordLock } from './record-lock.js';
 import { renderProvenance } from './render-provenance.js';
 import { renderRecordReadme } from './render-readme.js';
-import { runSchema, RUN_SCHEMA_VERSION, type BuildDetails, type PromotionDetails, type Run } from './run-schema.js';
+import { runSchema, RUN_SCHEMA_VERSION, type BuildDetails, type PromotionDetails, type RevocationDetails, type Run } from './run-schema.js';
 import { SecretScanner } from './secret-scanner.js';
 import type { Credential } from '../config/find-credentials.js';
 import { SIGNATURE_NAMESPACE, signSshsig } from './sshsig.js';
@@ -54,7 +54,9 @@ export type RecordContent =
        */
       imageSums?: string | undefined;
     }
-  | { kind: 'promotion'; details: PromotionDetails; log: string };
+  | { kind: 'promotion'; details: PromotionDetails; log: string }
+  /** A revocation carries no log: the record is the act (writeRevocationRecord). */
+  | { kind: 'revocation'; details: RevocationDetails };
 
 export interface WriteRecordOptions {
   /** The records folder; created with its init record on first use. */
@@ -107,7 +109,7 @@ function visibleEntries(folder: string): string[] {
 
 function anyRecordExists(root: string): boolean {
   if (visibleEntries(join(root, KIND_FOLDERS.init)).length > 0) return true;
-  return [KIND_FOLDERS.build, KIND_FOLDERS.promotion].some((kind) =>
+  return [KIND_FOLDERS.build, KIND_FOLDERS.promotion, KIND_FOLDERS.revocation].some((kind) =>
     visibleEntries(join(root, kind)).some((line) => visibleEntries(join(root, kind, line)).length > 0),
   );
 }
@@ -257,28 +259,33 @@ export async function writeRecord(options: WriteRecordOptions): Promise<WrittenR
   if (!LINE_PATTERN.test(line)) throw new Error(`line "${line}" is not a valid line key (lower-case letters, digits, dots and dashes)`);
   mkdirSync(root, { recursive: true });
 
-  const logName = logFileOf(content.kind)!;
   const temporary = makeTemporary(root, content.kind, line);
   try {
-    // The log is copied, hashed and scanned before the lock: only the small files are written while other writers wait.
-    const copied = await copyFileHashed(content.log, join(temporary, logName), secrets.map((secret) => secret.value));
-    if (copied.secretIndex !== undefined) {
-      throw new Error(`refusing to seal: ${logName} (from ${content.log}) contains a secret value (${nameOf(secrets, copied.secretIndex)}); scrub the log and seal again`);
+    let draft: Draft;
+    if (content.kind === 'revocation') {
+      draft = { kind: 'revocation', line, temporary, log: undefined, extra: {}, runOf: (common) => ({ ...common, kind: 'revocation', ...content.details }) };
+    } else {
+      const logName = logFileOf(content.kind)!;
+      // The log is copied, hashed and scanned before the lock: only the small files are written while other writers wait.
+      const copied = await copyFileHashed(content.log, join(temporary, logName), secrets.map((secret) => secret.value));
+      if (copied.secretIndex !== undefined) {
+        throw new Error(`refusing to seal: ${logName} (from ${content.log}) contains a secret value (${nameOf(secrets, copied.secretIndex)}); scrub the log and seal again`);
+      }
+      const log = { name: logName, sha256: copied.sha256, size: copied.size };
+      const logField = { path: logName, sha256: copied.sha256, size: copied.size };
+      const image = content.kind === 'build' ? sealedImageSums(content.details, content.imageSums) : undefined;
+      draft = {
+        kind: content.kind,
+        line,
+        temporary,
+        log,
+        extra: image ? { [IMAGE_SUMS_FILE]: image.text } : {},
+        runOf: (common) =>
+          content.kind === 'build'
+            ? { ...common, kind: 'build', ...content.details, ...(image ? { image: image.facts } : {}), log: logField }
+            : { ...common, kind: 'promotion', ...content.details, log: logField },
+      };
     }
-    const log = { name: logName, sha256: copied.sha256, size: copied.size };
-    const logField = { path: logName, sha256: copied.sha256, size: copied.size };
-    const image = content.kind === 'build' ? sealedImageSums(content.details, content.imageSums) : undefined;
-    const draft: Draft = {
-      kind: content.kind,
-      line,
-      temporary,
-      log,
-      extra: image ? { [IMAGE_SUMS_FILE]: image.text } : {},
-      runOf: (common) =>
-        content.kind === 'build'
-          ? { ...common, kind: 'build', ...content.details, ...(image ? { image: image.facts } : {}), log: logField }
-          : { ...common, kind: 'promotion', ...content.details, log: logField },
-    };
     return withRecordLock(root, () => {
       recoverPendingWrite(root);
       const now = options.now?.() ?? new Date();
@@ -295,4 +302,22 @@ export async function writeRecord(options: WriteRecordOptions): Promise<WrittenR
   } finally {
     rmSync(temporary, { recursive: true, force: true });
   }
+}
+
+/**
+ * Seals a revocation record (kind `revocation`: revoke or unrevoke one
+ * build) into the same chain, under the same lock, signed like the others.
+ *
+ * @example
+ * const sealed = await writeRevocationRecord({
+ *   root: 'records',
+ *   signer,
+ *   details: { action: 'revoke', line: 'ubuntu-24.04', requested_by: { source: 'cli', user: 'alice' }, reason: 'CVE-2026-1234 in the base image',
+ *              build: { record: 'builds/ubuntu-24.04/20261124T090300Z', sums_sha256: '3f5a…' }, pull_request: null },
+ * });
+ * console.log(sealed.record); // revocations/ubuntu-24.04/20261125T101500Z
+ */
+export function writeRevocationRecord(options: Omit<WriteRecordOptions, 'content'> & { details: RevocationDetails }): Promise<WrittenRecord> {
+  const { details, ...rest } = options;
+  return writeRecord({ ...rest, content: { kind: 'revocation', details } });
 }

@@ -8,6 +8,8 @@ export interface ScheduleRunnerOptions {
   store: ScheduleStore;
   /** Queues builds: BuildQueue#request. */
   request: (selector: string, requester: Requester) => RequestResult[];
+  /** Reorders the slot's selectors before they are queued (schedule.expired_first: expired lines first). */
+  order?: ((selectors: string[]) => string[]) | undefined;
   /** Told about every scheduled run, with what was queued and what was refused. */
   onRun?: (slot: Date, results: RequestResult[]) => void;
   /** Told when a check throws (the timer keeps running). */
@@ -32,7 +34,8 @@ export const SCHEDULE_REQUESTER: Requester = { source: 'schedule', user: 'weekly
  * Runs the weekly rebuild: every `intervalMs` it asks whether a slot is due
  * (nextScheduledRun.ts decides), claims the slot in the job store's database
  * so that neither a restart nor a second process runs it again, and queues
- * the configured lines. A busy line is refused like any other request.
+ * the configured lines (in the order `order` gives, when set). A busy line
+ * is refused like any other request.
  *
  * @example
  * const runner = startSchedule({ schedule: config.schedule, store, request: (s, r) => queue.request(s, r) });
@@ -45,7 +48,8 @@ export function startSchedule(options: ScheduleRunnerOptions): ScheduleRunner {
     const at = now();
     const slot = dueScheduledRun(options.schedule, at, options.store.lastRun());
     if (!slot || !options.store.claim(slot, at)) return undefined;
-    const selectors = options.schedule.lines === 'all' ? ['all'] : options.schedule.lines;
+    const configured = options.schedule.lines === 'all' ? ['all'] : options.schedule.lines;
+    const selectors = options.order ? options.order(configured) : configured;
     const results = selectors.flatMap((selector) => options.request(selector, SCHEDULE_REQUESTER));
     options.onRun?.(slot, results);
     return results;

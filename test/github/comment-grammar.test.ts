@@ -14,8 +14,18 @@ describe('parseCommentCommand', () => {
     ['/reject\r\nwrong ISO', { verb: 'reject' }],
     ['/rollback test-ok', { verb: 'rollback', line: 'test-ok' }],
     ['/rollback OK', { verb: 'rollback', line: 'test-ok' }],
+    ['/revoke CVE-2026-1234: "openssl" <3.0.15\nmore notes', { verb: 'revoke', reason: 'CVE-2026-1234: "openssl" <3.0.15' }],
+    ['/REVOKE   wrong ISO  ', { verb: 'revoke', reason: 'wrong ISO' }],
   ])('%j is a command', (body, command) => {
     expect(parseCommentCommand(body, matrix)).toEqual({ kind: 'command', command });
+  });
+
+  test.each([
+    ['/revoke', /^give a reason/],
+    ['/revoke \t', /^give a reason/],
+    [`/revoke ${'x'.repeat(1001)}`, /at most 1000 characters/],
+  ])('%j is refused with the fix', (body, message) => {
+    expect(parseCommentCommand(body, matrix)).toMatchObject({ kind: 'invalid', verb: '/revoke', message: expect.stringMatching(message) });
   });
 
   test.each(['LGTM', 'please /promote', '/lgtm', '/promoted', '', '> /promote\nquoted', '`/promote`'])('%j is not for goldsmith', (body) => {

@@ -10,7 +10,7 @@ export const BOT_TOKEN = 'xoxb-test-0000-goldsmith';
 export const CHANNEL = 'C0BUILDS';
 /** Holds build and cancel directly. */
 export const BUILDER = 'U0BUILDER';
-/** Holds build and rollback through the S0OPS group. */
+/** Holds build, rollback and revoke through the S0OPS group. */
 export const OPS_LEAD = 'U0OPSLEAD';
 /** Holds nothing. */
 export const VISITOR = 'U0VISITOR';
@@ -22,6 +22,7 @@ export const SLACK_YAML = [
   `    build: [${BUILDER}, S0OPS]`,
   `    cancel: [${BUILDER}]`,
   '    rollback: [S0OPS]',
+  '    revoke: [S0OPS]',
   'schedule:',
   '  enabled: false',
 ].join('\n');

@@ -24,13 +24,25 @@ describe('parseImageCommand', () => {
     expect(parse('audit')).toEqual({ ok: true, command: { verb: 'audit' } });
     expect(parse('help')).toEqual({ ok: true, command: { verb: 'help' } });
     expect(parse('')).toEqual({ ok: true, command: { verb: 'help' } });
+    expect(parse('revoke noble latest CVE-2026-1234: "openssl" &lt;3.0.15')).toEqual({ ok: true, command: { verb: 'revoke', line: 'ubuntu-24.04', record: 'latest', reason: 'CVE-2026-1234: "openssl" <3.0.15' } });
+    expect(parse('UNREVOKE ok 20261124t090300z not affected')).toEqual({ ok: true, command: { verb: 'unrevoke', line: 'test-ok', record: '20261124T090300Z', reason: 'not affected' } });
+    expect(parse('revoke ok builds/test-ok/20261124T090300Z x')).toMatchObject({ ok: true, command: { record: 'builds/test-ok/20261124T090300Z' } });
+  });
+
+  it('refuses a revoke without a reason, with a record it cannot name, or on more than one line', () => {
+    expect(parse('revoke ok latest')).toMatchObject({ ok: false, message: expect.stringContaining('give a reason') });
+    expect(parse('revoke ok')).toMatchObject({ ok: false, message: expect.stringContaining('revoke needs a line, a build record and a reason') });
+    expect(parse('revoke okk latest x')).toMatchObject({ ok: false, message: expect.stringContaining('unknown line "okk"') });
+    expect(parse('revoke ok ../../etc x')).toMatchObject({ ok: false, message: expect.stringContaining('"../../etc" does not name a build record') });
+    expect(parse('revoke ok latest first\nsecond')).toMatchObject({ ok: false, message: expect.stringContaining('one paragraph') });
+    expect(parse(`revoke ok latest ${'x'.repeat(2000)}`)).toMatchObject({ ok: false, message: expect.stringContaining('longer than 1200 characters') });
   });
 
   it('answers an unknown word with the closest valid ones', () => {
     expect(parse('biuld ok')).toMatchObject({ ok: false, message: expect.stringContaining('unknown command "biuld"; did you mean "build"?') });
     expect(parse('stauts')).toMatchObject({ ok: false, message: expect.stringContaining('did you mean "status"?') });
     expect(parse('build test-okk')).toMatchObject({ ok: false, message: expect.stringContaining('unknown line "test-okk"; did you mean "test-ok"') });
-    expect(parse('frobnicate')).toMatchObject({ ok: false, message: expect.stringContaining('Commands: build, status, list, cancel, rollback, log, audit, help') });
+    expect(parse('frobnicate')).toMatchObject({ ok: false, message: expect.stringContaining('Commands: build, status, list, cancel, rollback, log, revoke, unrevoke, audit, help') });
   });
 
   it('takes line names in any case, and refuses "all" with the reason and the CLI way', () => {

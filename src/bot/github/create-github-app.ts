@@ -17,6 +17,7 @@ import { handlePullRequestReview } from './handle-pull-request-review.js';
 import { notifyBuildThread } from './notify-build-thread.js';
 import { openPromotionPullRequest, type OpenedPullRequest } from './open-promotion-pull-request.js';
 import type { PromotionActions } from './promotion-actions.js';
+import type { RevocationOperations } from '../../pipeline/revocations/revocation-operations.js';
 import { issueCommentCreatedSchema, pullRequestReviewSubmittedSchema, pullRequestSynchronizeSchema } from './webhook-payload-schemas.js';
 import type { GitHubAppCredentials } from '../../config/read-github-settings.js';
 import { scrubText } from '../../pipeline/scrub-text.js';
@@ -33,6 +34,8 @@ export interface GitHubAppOptions {
   matrix: Matrix;
   /** Promotion and rollback (src/pipeline/promotion in serve). */
   promotion: PromotionActions;
+  /** Revocations, for `/revoke` on a promotion pull request (serve passes recordRevocationOperations). */
+  revocations?: RevocationOperations | undefined;
   /** The records' signer: the evidence check then requires signatures by its key. */
   signer?: RecordSigner | undefined;
   /** The job store, for the audit trail of rejections, promotions and refusals. */
@@ -103,6 +106,7 @@ export async function createGitHubApp(options: GitHubAppOptions): Promise<GitHub
     matrix: options.matrix,
     store,
     promotion: options.promotion,
+    revocations: options.revocations,
     jobs: options.jobs,
     notifyBuildThread: options.notifyBuildThread,
     allowedSigners: allowedSignersOf(options.signer),

@@ -4,6 +4,7 @@ import type { Matrix } from '../../config/matrix-schema.js';
 import type { GitHubStore } from './github-store.js';
 import type { RepoRef } from './github-client.js';
 import type { PromotionActions } from './promotion-actions.js';
+import type { RevocationOperations } from '../../pipeline/revocations/revocation-operations.js';
 
 /** The structured logger the app writes to (pino's signature). */
 export interface GitHubAppLogger {
@@ -31,6 +32,8 @@ export interface GitHubAppContext {
   matrix: Matrix;
   store: GitHubStore;
   promotion: PromotionActions;
+  /** Revocations (`/revoke` on a promotion pull request); undefined when serve did not connect them. */
+  revocations: RevocationOperations | undefined;
   jobs: JobEvents | undefined;
   notifyBuildThread: BuildThreadNotifier | undefined;
   /** The records' signer, so the evidence check verifies signatures against it rather than only the embedded keys. */

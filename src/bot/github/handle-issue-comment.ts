@@ -6,6 +6,7 @@ import { parseCommentCommand } from './parse-comment-command.js';
 import { promotePullRequest } from './promote-pull-request.js';
 import { refuse } from './refuse.js';
 import { rejectPullRequest } from './reject-pull-request.js';
+import { revokeFromComment } from './revoke-from-comment.js';
 import { rollbackFromComment } from './rollback-from-comment.js';
 import { scrubText } from '../../pipeline/scrub-text.js';
 import type { IssueCommentPayload } from './webhook-payload-schemas.js';
@@ -37,6 +38,7 @@ export async function handleIssueComment(context: GitHubAppContext, client: GitH
     if (!payload.issue.pull_request) {
       return await refuse(context, respond, { action: command.verb, login: author.login, number, message: `/${command.verb} works on promotion pull requests, and #${number} is an issue` });
     }
+    if (command.verb === 'revoke') return await revokeFromComment(context, client, { number, user: author, reason: command.reason, respond });
     if (command.verb === 'promote') return await promotePullRequest(context, client, { number, approver: author, via: 'comment', respond });
     return await rejectPullRequest(context, client, { number, user: author, respond });
   } catch (error) {

@@ -5,7 +5,7 @@ import { KIND_FOLDERS, RUN_FILE, SUMS_FILE, TIMESTAMP_PATTERN, type RecordKind }
 
 /** One sealed record of the local records folder, with its place in the chain. */
 export interface LocalRecord {
-  /** `builds/<line>/<ts>`, `promotions/<line>/<ts>`, `init/<ts>`. */
+  /** `builds/<line>/<ts>`, `promotions/<line>/<ts>`, `revocations/<line>/<ts>`, `init/<ts>`. */
   record: string;
   kind: RecordKind;
   line: string | null;
@@ -43,7 +43,7 @@ export function listLocalRecords(root: string): LocalRecord[] {
   for (const ts of folders(join(root, KIND_FOLDERS.init)).filter((name) => TIMESTAMP_PATTERN.test(name))) {
     records.push(readRecord(root, `${KIND_FOLDERS.init}/${ts}`, 'init', null, ts));
   }
-  for (const kind of ['build', 'promotion'] as const) {
+  for (const kind of ['build', 'promotion', 'revocation'] as const) {
     for (const line of folders(join(root, KIND_FOLDERS[kind]))) {
       for (const ts of folders(join(root, KIND_FOLDERS[kind], line)).filter((name) => TIMESTAMP_PATTERN.test(name))) {
         records.push(readRecord(root, `${KIND_FOLDERS[kind]}/${line}/${ts}`, kind, line, ts));

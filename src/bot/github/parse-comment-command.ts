@@ -1,9 +1,10 @@
 import { z } from 'zod';
 import type { Matrix } from '../../config/matrix-schema.js';
+import { revocationReasonSchema } from '../../evidence/run-schema.js';
 import { parseImageCommand } from '../parse-image-command.js';
 
 /** A command given in a pull request comment. `line` is always a matrix key. */
-export type CommentCommand = { verb: 'promote' } | { verb: 'reject' } | { verb: 'rollback'; line: string };
+export type CommentCommand = { verb: 'promote' } | { verb: 'reject' } | { verb: 'rollback'; line: string } | { verb: 'revoke'; reason: string };
 
 /**
  * What a comment says: nothing for goldsmith (`none`: it stays silent), a
@@ -11,9 +12,9 @@ export type CommentCommand = { verb: 'promote' } | { verb: 'reject' } | { verb: 
  */
 export type ParsedComment = { kind: 'none' } | { kind: 'command'; command: CommentCommand } | { kind: 'invalid'; verb: string; message: string };
 
-const VERBS = ['/promote', '/reject', '/rollback'] as const;
+const VERBS = ['/promote', '/reject', '/rollback', '/revoke'] as const;
 
-/** The command word: only these three, in any case, answer; every other first word is someone else's. */
+/** The command word: only these four, in any case, answer; every other first word is someone else's. */
 const verbSchema = z
   .string()
   .transform((word) => word.toLowerCase())
@@ -26,6 +27,7 @@ const USAGE: Record<(typeof VERBS)[number], string> = {
   '/promote': '"/promote" alone on the first line (notes may follow on the next lines)',
   '/reject': '"/reject" alone on the first line (say why on the next lines)',
   '/rollback': '"/rollback <line>" on the first line, for example "/rollback ubuntu-24.04"',
+  '/revoke': '"/revoke <reason>" on the first line, for example "/revoke CVE-2026-1234: the base image ships a vulnerable openssl"',
 };
 
 /** Columns of leading indentation, as CommonMark counts them: a tab advances to the next multiple of 4. */
@@ -75,7 +77,7 @@ function firstParagraphLine(lines: readonly string[]): { line: string; rest: str
  * blank lines before it. The command is the first line; later lines are free
  * text, but may not hold a second command (one command per comment).
  * `/rollback` takes a line key or alias, resolved through the shared
- * `/image` grammar.
+ * `/image` grammar. `/revoke` takes the rest of its line as the reason.
  *
  * @example
  * parseCommentCommand('/promote\nLooks good.', matrix) // { kind: 'command', command: { verb: 'promote' } }
@@ -102,6 +104,12 @@ export function parseCommentCommand(body: string, matrix: Matrix): ParsedComment
     if (!parsed.ok) return { kind: 'invalid', verb: name, message: parsed.message };
     if (parsed.command.verb !== 'rollback') return { kind: 'invalid', verb: name, message: `write ${USAGE[name]}` };
     return { kind: 'command', command: { verb: 'rollback', line: parsed.command.line } };
+  }
+  if (name === '/revoke') {
+    // The reason is the rest of the first line, as typed: one paragraph, kept in the revocation record.
+    const reason = revocationReasonSchema.safeParse(first.slice(word.length));
+    if (!reason.success) return { kind: 'invalid', verb: name, message: `${reason.error.issues[0]?.message ?? 'give a reason'}: write ${USAGE[name]}` };
+    return { kind: 'command', command: { verb: 'revoke', reason: reason.data } };
   }
   if (!bareArgsSchema.safeParse(args).success) {
     return { kind: 'invalid', verb: name, message: `${name} takes nothing after it on its line: write ${USAGE[name]}` };

@@ -1,3 +1,4 @@
+import { activeRevocation, describeRevocation } from '../../evidence/find-revocation.js';
 import { checkFourEyes } from './check-four-eyes.js';
 import { checkPermission } from './check-permission.js';
 import { describeLineHolder } from './describe-line-holder.js';
@@ -35,6 +36,9 @@ async function checkApproval(context: GitHubAppContext, client: GitHubClient, re
   if (tracked.state !== 'open') return `this pull request was already ${tracked.state} by ${tracked.closedBy} at ${tracked.closedAt}`;
   const { data: pr } = await client.rest.pulls.get({ ...ref, pull_number: request.number });
   if (pr.state !== 'open') return 'this pull request is closed; nothing to promote';
+  // Before any approval is recorded: the promotion's own check refuses it too, for every door.
+  const revoked = activeRevocation(context.recordsRoot, tracked.line, tracked.sumsSha256);
+  if (revoked) return describeRevocation(tracked.record, revoked);
 
   const permitted = await checkPermission(octokitPermissionApi(client), {
     ...ref,

@@ -161,6 +161,7 @@ export function createSlackBot(options: SlackBotOptions): SlackBot {
     store: options.store,
     queue: options.queue,
     templates: options.templates,
+    revocations: options.revocations,
     audit: options.audit,
     logger: options.logger,
     channel: options.slack.channel,

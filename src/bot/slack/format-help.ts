@@ -11,7 +11,7 @@ export function formatHelp(channel: string | undefined): string {
     '*/image* builds and follows VM golden images.',
     ...IMAGE_COMMANDS.map((command) => `• \`/image ${command.usage}\`: ${command.summary}. Example: \`/image ${command.example}\``),
     channel ? `Each build has one message in <#${channel}>, updated as it runs.` : '',
-    'Anyone may read status; building, cancelling and rolling back need a permission (`slack.permissions` in goldsmith.yaml).',
+    'Anyone may read status; building, cancelling, rolling back and revoking need a permission (`slack.permissions` in goldsmith.yaml).',
   ]
     .filter(Boolean)
     .join('\n');

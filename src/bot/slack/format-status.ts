@@ -1,6 +1,7 @@
 import { formatElapsed } from '../../pipeline/format-job.js';
 import type { JobStore } from '../../pipeline/job-store.js';
 import type { Job } from '../../pipeline/job-types.js';
+import { describeLineHealth, type LineHealth } from '../../pipeline/revocations/read-line-health.js';
 import { readJobOverview, type JobOverview } from './recent-jobs.js';
 import { codeBlock, describeRequester, escapeMrkdwn, formatUtc } from './slack-text.js';
 
@@ -50,4 +51,19 @@ export function formatStatus(store: JobStore, target: { job?: number; line?: str
     recent.length > 0 ? ['*Recently finished*', ...recent.map((job) => formatJobBullet(job, now))].join('\n') : '',
   ];
   return parts.filter(Boolean).join('\n\n');
+}
+
+/**
+ * The lines whose live template needs attention (revoked, or older than
+ * max_age_days), one bullet each; '' when none does.
+ *
+ * @example
+ * formatLineHealth(health) // '*Live templates that need attention*\n:no_entry: ubuntu-24.04: live template builds/… is revoked by …'
+ */
+export function formatLineHealth(health: readonly LineHealth[]): string {
+  const flagged = health.flatMap((line) => {
+    const words = describeLineHealth(line);
+    return words ? [`${line.revoked ? ':no_entry:' : ':hourglass:'} ${escapeMrkdwn(words)}`] : [];
+  });
+  return flagged.length > 0 ? ['*Live templates that need attention*', ...flagged].join('\n') : '';
 }

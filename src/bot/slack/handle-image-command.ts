@@ -5,9 +5,10 @@ import type { Job } from '../../pipeline/job-types.js';
 import { readReadableLogTail } from '../../pipeline/readable-log-lines.js';
 import type { LineTemplates } from '../../pipeline/template-operations.js';
 import { parseImageCommand, type ImageCommand } from '../parse-image-command.js';
+import { answerRevoke } from './answer-revoke.js';
 import { formatHelp } from './format-help.js';
 import { formatLineList } from './format-line-list.js';
-import { formatStatus } from './format-status.js';
+import { formatLineHealth, formatStatus } from './format-status.js';
 import { renderRollbackPrompt } from './render-rollback-prompt.js';
 import { recordRefusal, type SlackBotContext } from './slack-bot-context.js';
 import { codeBlock, describeRequester, escapeMrkdwn, formatUtc, type Block } from './slack-text.js';
@@ -81,7 +82,7 @@ async function runCommand(context: SlackBotContext, command: ImageCommand, args:
   const { ack, respond } = args;
   const user = args.command.user_id;
   const requester = { source: 'slack' as const, user };
-  const refuse = async (action: string, permission: 'build' | 'cancel' | 'rollback', message: string) => {
+  const refuse = async (action: string, permission: 'build' | 'cancel' | 'rollback' | 'revoke', message: string) => {
     recordRefusal(context, user, action, permission, message);
     await ack(ephemeral(`:no_entry: Not done: ${message}`));
   };
@@ -89,8 +90,19 @@ async function runCommand(context: SlackBotContext, command: ImageCommand, args:
   switch (command.verb) {
     case 'help':
       return ack(ephemeral(formatHelp(context.channel)));
-    case 'status':
-      return ack(ephemeral(formatStatus(context.store, command, new Date(), context.overview)));
+    case 'status': {
+      // The live templates' health comes from the records (no store is asked): revoked or expired lines are flagged.
+      const health = context.revocations.health().filter((line) => command.line === undefined || line.line === command.line);
+      const flags = command.job === undefined ? formatLineHealth(health) : '';
+      return ack(ephemeral([formatStatus(context.store, command, new Date(), context.overview), flags].filter(Boolean).join('\n\n')));
+    }
+    case 'revoke':
+    case 'unrevoke': {
+      const verdict = await context.authorizer.check('revoke', user);
+      if (verdict !== true) return refuse(`${command.verb} ${command.line} ${command.record}`, 'revoke', verdict);
+      await ack();
+      return void (await respond(ephemeral(await answerRevoke(context, command, user))));
+    }
     case 'log':
       return ack(ephemeral(await answerLog(context, command.job)));
     case 'build': {

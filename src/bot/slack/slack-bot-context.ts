@@ -1,6 +1,7 @@
 import type { Matrix } from '../../config/matrix-schema.js';
 import type { Requester } from '../../evidence/run-schema.js';
 import type { JobStore } from '../../pipeline/job-store.js';
+import type { RevocationOperations } from '../../pipeline/revocations/revocation-operations.js';
 import type { Job, RequestResult } from '../../pipeline/job-types.js';
 import type { TemplateOperations } from '../../pipeline/template-operations.js';
 import type { JobOverview } from './recent-jobs.js';
@@ -36,6 +37,8 @@ export interface SlackBotContext {
     cancel(id: number, by: Requester): { ok: true; job: Job } | { ok: false; message: string };
   };
   templates: TemplateOperations;
+  /** Revocations (`/image revoke`) and each line's live template health (revoked, expired) for `/image status`. */
+  revocations: RevocationOperations;
   /** The status overview (running, queued, latest finished), kept in memory between changes. */
   overview: () => JobOverview;
   audit: () => Promise<AuditDigest>;

@@ -1,3 +1,4 @@
+import { activeRevocation, describeRevocation } from '../../evidence/find-revocation.js';
 import type { PromotionRun } from '../../evidence/run-schema.js';
 import { templateNamesOf } from '../stores/template-names.js';
 import type { PromotionSession } from './promotion-session.js';
@@ -17,7 +18,7 @@ const refuse = (promotion: Promotion, message: string): never => {
 
 /**
  * The check step of a promotion: changes nothing. The line's latest build
- * record must still hash to the approved digest (when one was given);
+ * record must not be revoked (its newest revocation record), must still hash to the approved digest (when one was given);
  * `<base>-build` must exist, once, be ready to be the line's template, be
  * what that record built (the store's own check: a template's name, an
  * image's SHA-256), and be the very one
@@ -34,6 +35,9 @@ export async function planPromote(session: PromotionSession, promotion: Promotio
   const { line } = promotion;
   const latest = readLatestBuild(config.records, line);
   if (!latest) return refuse(promotion, `${line} has no build record in ${config.records}: build it first (goldsmith build ${line} --wait)`);
+  // Every door (CLI, Slack, a pull request's /promote) plans here: a revoked build is refused for all of them.
+  const revoked = activeRevocation(config.records, line, latest.sumsSha256);
+  if (revoked) return refuse(promotion, describeRevocation(latest.record, revoked));
   if (promotion.expectedSums && latest.sumsSha256 !== promotion.expectedSums) {
     return refuse(
       promotion,

@@ -1,3 +1,4 @@
+import { activeRevocation, describeRevocation } from '../../evidence/find-revocation.js';
 import { formatTimestamp } from '../../evidence/layout.js';
 import type { PromotionRun } from '../../evidence/run-schema.js';
 import { templateNamesOf } from '../stores/template-names.js';
@@ -21,7 +22,8 @@ function buildInstalledAs(session: PromotionSession, line: string, ref: string):
 
 /**
  * The check step of a rollback: changes nothing. `<base>-prev` must exist,
- * once. Fixes the plan: rename `<base>` to `<base>-rolledback-<ts>` (kept,
+ * once, and not be a revoked build (when the journal knows which build it
+ * is). Fixes the plan: rename `<base>` to `<base>-rolledback-<ts>` (kept,
  * so nothing is lost), rename `<base>-prev` to `<base>`, verify.
  *
  * @example
@@ -42,6 +44,9 @@ export async function planRollback(session: PromotionSession, promotion: Promoti
   let rolledBack = names.rolledBack(formatTimestamp(new Date(promotion.startedAt)));
   for (let n = 2; await store.find(rolledBack); n += 1) rolledBack = `${names.rolledBack(formatTimestamp(new Date(promotion.startedAt)))}-${n}`;
   const build = buildInstalledAs(session, promotion.line, prev.ref);
+  // Rolling back installs <base>-prev again: a revoked build is not put back either.
+  const revoked = build ? activeRevocation(session.config.records, promotion.line, build.sums_sha256) : undefined;
+  if (build && revoked) throw new PromotionError('refused', `${names.prev} is the build ${describeRevocation(build.record, revoked)}; nothing was changed`, promotion.id);
   return {
     plan: {
       store: store.identity,

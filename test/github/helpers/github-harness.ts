@@ -10,6 +10,7 @@ import { createGitHubApp, GITHUB_WEBHOOKS_PATH, type GitHubApp } from '../../../
 import type { PromotionActions } from '../../../src/bot/github/promotion-actions.js';
 import { readGitHubSettings } from '../../../src/config/read-github-settings.js';
 import { storePromotionActions } from '../../../src/bot/github/store-promotion-actions.js';
+import { recordRevocationOperations } from '../../../src/pipeline/revocations/revocation-operations.js';
 import { loadConfig } from '../../../src/config/load-config.js';
 import { loadMatrix } from '../../../src/config/load-matrix.js';
 import { readSigner } from '../../../src/evidence/read-signer.js';
@@ -151,6 +152,7 @@ export async function startGitHubHarness(options: HarnessOptions = {}): Promise<
     config: env.config,
     matrix: env.matrix,
     promotion: options.wrapPromotion ? options.wrapPromotion(promotion) : promotion,
+    revocations: recordRevocationOperations({ config: env.config, settings: vsphereSettings, signer: env.signer, matrix: env.matrix }),
     signer: env.signer,
     jobs,
     notifyBuildThread: async (jobId, text) => void thread.push([jobId, text]),
