@@ -1,26 +1,11 @@
 import { readdirSync } from 'node:fs';
 import { join } from 'node:path';
-import { z } from 'zod';
-import { LINE_PATTERN, RUN_FILE, TIMESTAMP_PATTERN } from '../evidence/layout.js';
+import { KIND_FOLDERS, LINE_PATTERN, RUN_FILE, TIMESTAMP_PATTERN } from '../evidence/layout.js';
+import { revocationRunSchema } from '../evidence/run-schema.js';
 import { readSmallFile } from './read-small-file.js';
 
 /** The folder revocation records live in (docs/records.md, kind `revocation`). */
-export const REVOCATIONS_FOLDER = 'revocations';
-
-/**
- * Only what the report needs of a revocation's run.json, read loosely: the
- * record's own checks (hashes, signature, chain) are the audit's business.
- */
-const revocationRunSchema = z.object({
-  kind: z.literal('revocation'),
-  action: z.enum(['revoke', 'unrevoke']),
-  seq: z.number().int().nonnegative().optional(),
-  written_at: z.string().optional(),
-  line: z.string(),
-  requested_by: z.object({ source: z.string(), user: z.string() }),
-  reason: z.string(),
-  build: z.object({ record: z.string(), sums_sha256: z.string() }),
-});
+export const REVOCATIONS_FOLDER = KIND_FOLDERS.revocation;
 
 /** One revocation or unrevocation, as its record states it. */
 export interface RevocationEntry {
@@ -58,8 +43,8 @@ export function instantOfTimestamp(ts: string): string {
 
 /**
  * Reads every `revocations/<line>/<ts>/run.json` under `root`, oldest first
- * (by seq, then timestamp). A run.json that cannot be read or does not
- * have the revocation's fields is skipped: `goldsmith audit` reports it.
+ * (by seq, then timestamp). A run.json that cannot be read or is not a
+ * valid revocation run.json is skipped: `goldsmith audit` reports it.
  *
  * @example
  * const entries = readRevocations('records');
@@ -84,9 +69,9 @@ export function readRevocations(root: string): RevocationEntry[] {
       entries.push({
         record: `${REVOCATIONS_FOLDER}/${line}/${ts}`,
         ts,
-        seq: run.seq ?? null,
+        seq: run.seq,
         action: run.action,
-        at: run.written_at ?? instantOfTimestamp(ts),
+        at: run.written_at,
         line: run.line,
         requester: run.requested_by,
         reason: run.reason,

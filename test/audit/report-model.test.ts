@@ -2,7 +2,7 @@ import { cpSync, existsSync, mkdirSync, readFileSync, writeFileSync } from 'node
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { reportModelSchema, type ReportModel } from '../../src/audit/report-model.js';
-import { writeRecord } from '../../src/evidence/write-record.js';
+import { writeRecord, writeRevocationRecord } from '../../src/evidence/write-record.js';
 import { runCli } from '../helpers/run-cli.js';
 import { buildDetails, makeSigner, makeTempDir, promotionDetails } from '../helpers/write-chain.js';
 import { edit } from './helpers/tamper.js';
@@ -30,7 +30,7 @@ async function writeDatedChain(dir: string) {
     now,
     content: { kind: 'promotion', details: promotionDetails('ubuntu-24.04', a, { action: 'rollback', approved_by: [], started_at: '2026-11-11T00:00:00Z', finished_at: '2026-11-11T00:00:00Z' }), log },
   });
-  return { root, allowedSigners, a, promotion, b, rollback };
+  return { root, signer, allowedSigners, a, promotion, b, rollback };
 }
 
 async function report(args: string[], dir: string): Promise<{ exitCode: number; stdout: string; stderr: string; model: ReportModel }> {
@@ -117,23 +117,29 @@ describe('goldsmith report --format json', () => {
 
   it('flags a revoked build, and the promotion that put it live, until a newer record unrevokes it', async () => {
     const copy = join(makeTempDir('goldsmith-report-model-'), 'records');
-    cpSync(chain.root, copy, { recursive: true });
-    const revocation = (ts: string, seq: number, action: string, reason: string) => {
-      const folder = join(copy, 'revocations', 'ubuntu-24.04', ts);
-      mkdirSync(folder, { recursive: true });
-      const run = { schema: 'goldsmith.run/v1', seq, kind: 'revocation', action, line: 'ubuntu-24.04', written_at: '2026-11-12T09:00:00Z', requested_by: { source: 'cli', user: 'erin' }, reason, build: { record: chain.a.record, sums_sha256: chain.a.sumsSha256 }, pull_request: null };
-      writeFileSync(join(folder, 'run.json'), JSON.stringify(run));
-    };
-    revocation('20261112T090000Z', 5, 'revoke', 'CVE-2026-0001 in the base image');
-    let { model } = await report([copy], dir);
+    cpSync(chain.root, copy, { recursive: true, verbatimSymlinks: true });
+    // Sealed by the real writer into the copied chain, with the chain's key.
+    const { signer } = chain;
+    let clock = Date.parse('2026-11-12T09:00:00Z');
+    const revocation = (action: 'revoke' | 'unrevoke', reason: string) =>
+      writeRevocationRecord({
+        root: copy,
+        signer,
+        now: () => new Date((clock += 60_000)),
+        details: { action, line: 'ubuntu-24.04', requested_by: { source: 'cli', user: 'erin' }, reason, build: { record: chain.a.record, sums_sha256: chain.a.sumsSha256 }, pull_request: null },
+      });
+    const revoked = await revocation('revoke', 'CVE-2026-0001 in the base image');
+    let { model, exitCode } = await report([copy, '--allowed-signers', chain.allowedSigners], dir);
+    expect(exitCode).toBe(1);
     const flagged = model.changes.filter((change) => change.revoked).map((change) => change.record);
     expect(flagged.sort()).toEqual([chain.a.record, chain.promotion.record, chain.rollback.record].sort());
     expect(model.revoked).toBe(3);
-    expect(model.changes.find((change) => change.record === chain.a.record)!.revoked).toMatchObject({ by: 'erin', reason: 'CVE-2026-0001 in the base image', record: 'revocations/ubuntu-24.04/20261112T090000Z' });
+    expect(model.changes.find((change) => change.record === chain.a.record)!.revoked).toMatchObject({ by: 'erin', reason: 'CVE-2026-0001 in the base image', record: revoked.record });
     expect(model.revocations).toHaveLength(1);
 
-    revocation('20261113T090000Z', 6, 'unrevoke', 'patched image verified');
-    ({ model } = await report([copy], dir));
+    await revocation('unrevoke', 'patched image verified');
+    ({ model, exitCode } = await report([copy, '--allowed-signers', chain.allowedSigners], dir));
+    expect(model.audit.findings).toEqual([]);
     expect(model.revoked).toBe(0);
     expect(model.revocations.map((entry) => entry.action)).toEqual(['revoke', 'unrevoke']);
   });
