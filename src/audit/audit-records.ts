@@ -94,6 +94,7 @@ export async function auditRecords(root: string, options: AuditOptions = {}): Pr
       init: records.filter((record) => record.kind === 'init').length,
       builds: records.filter((record) => record.kind === 'build').length,
       promotions: records.filter((record) => record.kind === 'promotion').length,
+      media: records.filter((record) => record.kind === 'media').length,
       findings: findings.length,
       recordsWithFindings,
       otherFindings: findings.filter((finding) => !byPath.has(finding.record)).length,

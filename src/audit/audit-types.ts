@@ -36,6 +36,8 @@ export interface AuditSummary {
   init: number;
   builds: number;
   promotions: number;
+  /** Media records (install media staged, docs/media.md). */
+  media: number;
   findings: number;
   /** Record folders with at least one finding. */
   recordsWithFindings: number;

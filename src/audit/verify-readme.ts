@@ -1,5 +1,5 @@
 import { README_FILE } from '../evidence/layout.js';
-import { imageSentence } from '../evidence/render-readme.js';
+import { imageSentence, mediaSentence } from '../evidence/render-readme.js';
 import type { Run } from '../evidence/run-schema.js';
 import { quoteName } from './quote-name.js';
 import type { FileProblem } from './verify-sums.js';
@@ -16,6 +16,10 @@ const LOG_SENTENCE = /`([^`\n]+)` has SHA-256 `([0-9a-f]{64})` and is (\d+) byte
  */
 export function verifyReadme(text: string, run: Run): FileProblem[] {
   if (run.kind === 'init') return [];
+  // A media record has no log: its README must state the ISO as run.json does.
+  if (run.kind === 'media') {
+    return text.includes(mediaSentence(run)) ? [] : [{ file: README_FILE, message: `does not state the ISO as run.json does (${run.iso.file}, SHA-256 ${run.iso.sha256}, ${run.iso.size} bytes, ${run.datastore_path})` }];
+  }
   const match = LOG_SENTENCE.exec(text);
   if (!match) return [{ file: README_FILE, message: "does not state the log's SHA-256 and size" }];
   const [, path, sha256, size] = match;

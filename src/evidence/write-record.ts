@@ -6,6 +6,7 @@ import { copyFileHashed } from './hash-file.js';
 import {
   IMAGE_SUMS_FILE,
   KIND_FOLDERS,
+  LINE_KINDS,
   LINE_PATTERN,
   logFileOf,
   PENDING_FILE,
@@ -25,7 +26,7 @@ import { movePointers, readHead, type PendingWrite } from './pointers.js';
 import { recoverPendingWrite } from './recover-pending-write.js';
 import { withRecordLock } from './record-lock.js';
 import { renderRecordReadme } from './render-readme.js';
-import { runSchema, RUN_SCHEMA_VERSION, type BuildDetails, type PromotionDetails, type Run } from './run-schema.js';
+import { runSchema, RUN_SCHEMA_VERSION, type BuildDetails, type MediaDetails, type PromotionDetails, type Run } from './run-schema.js';
 import { SecretScanner } from './secret-scanner.js';
 import type { Credential } from '../config/find-credentials.js';
 import { SIGNATURE_NAMESPACE, signSshsig } from './sshsig.js';
@@ -52,7 +53,8 @@ export type RecordContent =
        */
       imageSums?: string | undefined;
     }
-  | { kind: 'promotion'; details: PromotionDetails; log: string };
+  | { kind: 'promotion'; details: PromotionDetails; log: string }
+  | { kind: 'media'; details: MediaDetails };
 
 export interface WriteRecordOptions {
   /** The records folder; created with its init record on first use. */
@@ -105,7 +107,7 @@ function visibleEntries(folder: string): string[] {
 
 function anyRecordExists(root: string): boolean {
   if (visibleEntries(join(root, KIND_FOLDERS.init)).length > 0) return true;
-  return [KIND_FOLDERS.build, KIND_FOLDERS.promotion].some((kind) =>
+  return LINE_KINDS.map((kind) => KIND_FOLDERS[kind]).some((kind) =>
     visibleEntries(join(root, kind)).some((line) => visibleEntries(join(root, kind, line)).length > 0),
   );
 }
@@ -228,7 +230,7 @@ function initDraft(root: string): Draft {
 }
 
 /**
- * Seals one build or promotion record into the chain: write-once, fsynced,
+ * Seals one build, promotion or media record into the chain: write-once, fsynced,
  * renamed into place from a temporary sibling, then `latest` and HEAD moved.
  * Safe against concurrent writers in other processes and against a crash at
  * any point. The first write into an empty folder seals the init record first.
@@ -251,28 +253,34 @@ export async function writeRecord(options: WriteRecordOptions): Promise<WrittenR
   if (!LINE_PATTERN.test(line)) throw new Error(`line "${line}" is not a valid line key (lower-case letters, digits, dots and dashes)`);
   mkdirSync(root, { recursive: true });
 
-  const logName = logFileOf(content.kind)!;
   const temporary = makeTemporary(root, content.kind, line);
   try {
-    // The log is copied, hashed and scanned before the lock: only the small files are written while other writers wait.
-    const copied = await copyFileHashed(content.log, join(temporary, logName), secrets.map((secret) => secret.value));
-    if (copied.secretIndex !== undefined) {
-      throw new Error(`refusing to seal: ${logName} (from ${content.log}) contains a secret value (${nameOf(secrets, copied.secretIndex)}); scrub the log and seal again`);
+    let draft: Draft;
+    if (content.kind === 'media') {
+      // No log: the record is its run.json, README, PREV and sums.
+      draft = { kind: 'media', line, temporary, log: undefined, extra: {}, runOf: (common) => ({ ...common, kind: 'media', ...content.details }) };
+    } else {
+      const logName = logFileOf(content.kind)!;
+      // The log is copied, hashed and scanned before the lock: only the small files are written while other writers wait.
+      const copied = await copyFileHashed(content.log, join(temporary, logName), secrets.map((secret) => secret.value));
+      if (copied.secretIndex !== undefined) {
+        throw new Error(`refusing to seal: ${logName} (from ${content.log}) contains a secret value (${nameOf(secrets, copied.secretIndex)}); scrub the log and seal again`);
+      }
+      const log = { name: logName, sha256: copied.sha256, size: copied.size };
+      const logField = { path: logName, sha256: copied.sha256, size: copied.size };
+      const image = content.kind === 'build' ? sealedImageSums(content.details, content.imageSums) : undefined;
+      draft = {
+        kind: content.kind,
+        line,
+        temporary,
+        log,
+        extra: image ? { [IMAGE_SUMS_FILE]: image.text } : {},
+        runOf: (common) =>
+          content.kind === 'build'
+            ? { ...common, kind: 'build', ...content.details, ...(image ? { image: image.facts } : {}), log: logField }
+            : { ...common, kind: 'promotion', ...content.details, log: logField },
+      };
     }
-    const log = { name: logName, sha256: copied.sha256, size: copied.size };
-    const logField = { path: logName, sha256: copied.sha256, size: copied.size };
-    const image = content.kind === 'build' ? sealedImageSums(content.details, content.imageSums) : undefined;
-    const draft: Draft = {
-      kind: content.kind,
-      line,
-      temporary,
-      log,
-      extra: image ? { [IMAGE_SUMS_FILE]: image.text } : {},
-      runOf: (common) =>
-        content.kind === 'build'
-          ? { ...common, kind: 'build', ...content.details, ...(image ? { image: image.facts } : {}), log: logField }
-          : { ...common, kind: 'promotion', ...content.details, log: logField },
-    };
     return withRecordLock(root, () => {
       recoverPendingWrite(root);
       const now = options.now?.() ?? new Date();
@@ -289,4 +297,17 @@ export async function writeRecord(options: WriteRecordOptions): Promise<WrittenR
   } finally {
     rmSync(temporary, { recursive: true, force: true });
   }
+}
+
+/**
+ * Seals a media record (docs/media.md): the ISO staged for a line, chained and
+ * signed like every other record. It carries no log.
+ *
+ * @example
+ * const sealed = await writeMediaRecord({ root: 'records', signer, details: { line: 'ubuntu-24.04', requested_by, iso, datastore_path, uploaded: true, target } });
+ * sealed.record // media/ubuntu-24.04/20261130T060000Z
+ */
+export async function writeMediaRecord(options: Omit<WriteRecordOptions, 'content'> & { details: MediaDetails }): Promise<WrittenRecord> {
+  const { details, ...rest } = options;
+  return writeRecord({ ...rest, content: { kind: 'media', details } });
 }
