@@ -54,6 +54,11 @@ export function makeMediaEnv(lines: readonly MediaLine[], yaml: readonly string[
     ...(line.sums_url ? { sums_url: line.sums_url } : {}),
     ...(line.discover ? { discover: line.discover } : {}),
   }));
+  for (const line of lines) {
+    // A template folder, so a build record of the line can be sealed (goldsmith seal hashes its HCL).
+    mkdirSync(join(dir, 'packer', 'vsphere', line.key), { recursive: true });
+    writeFileSync(join(dir, 'packer', 'vsphere', line.key, 'build.pkr.hcl'), 'source "null" "iso" {\n  communicator = "none"\n}\n');
+  }
   const matrixText = `${JSON.stringify(matrix, null, 2)}\n`;
   writeFileSync(join(dir, 'packer', 'matrix.json'), matrixText);
   writeFileSync(
