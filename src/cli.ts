@@ -299,7 +299,7 @@ iso
       'Example:\n  goldsmith iso check --dry-run\n  goldsmith iso check ubuntu-24.04',
   )
   .action(async (line: string | undefined, options: { dryRun?: boolean }) => {
-    const { isoCheckCommand } = await import('./commands/iso.js');
+    const { isoCheckCommand } = await import('./commands/iso-check.js');
     done(await isoCheckCommand(config(), settings, line, options, process.stdout, process.stderr));
   });
 
@@ -321,7 +321,7 @@ iso
       'Example:\n  goldsmith iso stage ubuntu-24.04\n  goldsmith iso stage all',
   )
   .action(async (line: string, options: { requestedBy?: string }) => {
-    const { isoStageCommand } = await import('./commands/iso.js');
+    const { isoStageCommand } = await import('./commands/iso-stage.js');
     done(await isoStageCommand(config(), settings, line, options, process.stdout, process.stderr));
   });
 

@@ -20,8 +20,15 @@ let ubuntu: Buffer;
 async function datastoreSize(path: string): Promise<number | undefined> {
   const listed = await sim.govc(['datastore.ls', '-l', '-json', '-ds', 'LocalDS_0', path]);
   if (listed.exitCode !== 0) return undefined;
-  const [result] = JSON.parse(listed.stdout) as Array<{ File: Array<{ Path: string; FileSize: number }> }>;
-  return result?.File.find((file) => path.endsWith(file.Path))?.FileSize;
+  const [result] = JSON.parse(listed.stdout) as Array<{ File: Array<{ Path: string; FileSize: number }> | null }>;
+  return result?.File?.find((file) => path.endsWith(file.Path))?.FileSize;
+}
+
+/** Names of the files in a datastore folder (none when it is missing). */
+async function datastoreFiles(folder: string): Promise<string[]> {
+  const listed = await sim.govc(['datastore.ls', '-json', '-ds', 'LocalDS_0', folder]);
+  if (listed.exitCode !== 0) return [];
+  return (JSON.parse(listed.stdout) as Array<{ File: Array<{ Path: string }> | null }>).flatMap((result) => result.File ?? []).map((file) => file.Path);
 }
 
 function mediaRuns(line: string): Array<Record<string, any>> {
@@ -54,6 +61,7 @@ beforeAll(async () => {
   env = makeMediaEnv(
     [
       line('ubuntu-24.04', '/ubuntu/24.04/', UBUNTU_ISO, 'SHA256SUMS'),
+      line('ubuntu-fresh', '/ubuntu/24.04/', UBUNTU_ISO, 'SHA256SUMS'),
       line('debian-13', '/debian/', 'debian-13.2.0-amd64-netinst.iso', 'SHA256SUMS'),
       line('endless-1', '/endless/', 'endless.iso', 'SHA256SUMS'),
       line('rocky-9', '/nosums/', 'rocky.iso', 'CHECKSUM'),
@@ -76,7 +84,7 @@ describe('goldsmith iso stage, from a real mirror to vcsim', () => {
     expect(cut.stderr).toContain(`goldsmith: ubuntu-24.04: the download of ${UBUNTU_ISO} from ${mirror.url}${iso} was interrupted after ${MIB} of ${3 * MIB} bytes`);
     expect(cut.stderr).toContain('run the same command again to resume it');
     expect(readFileSync(join(env.stateDir, 'media', `${UBUNTU_ISO}.partial`)).length).toBe(MIB);
-    expect(await datastoreSize(`iso/linux/ubuntu-24.04/${UBUNTU_ISO}`)).toBeUndefined();
+    expect(await datastoreFiles('iso/linux/ubuntu-24.04')).toEqual([]);
     expect(mediaRuns('ubuntu-24.04')).toEqual([]);
 
     const resumed = await env.cli(['iso', 'stage', 'ubuntu-24.04', '--requested-by', 'alice'], sim.env);
@@ -111,6 +119,15 @@ describe('goldsmith iso stage, from a real mirror to vcsim', () => {
     expect(mediaRuns('ubuntu-24.04').map((run) => run.uploaded)).toEqual([true, false]);
   });
 
+  test('a download from the start is uploaded while it downloads, and renamed into place once its SHA-256 is right', async () => {
+    const result = await env.cli(['iso', 'stage', 'ubuntu-fresh'], sim.env);
+    expect(result.exitCode, result.stderr).toBe(0);
+    expect(result.stdout).toContain(`ubuntu-fresh: uploaded to [LocalDS_0] iso/linux/ubuntu-fresh/${UBUNTU_ISO} while downloading`);
+    expect(await datastoreFiles('iso/linux/ubuntu-fresh')).toEqual([UBUNTU_ISO]);
+    expect(await datastoreSize(`iso/linux/ubuntu-fresh/${UBUNTU_ISO}`)).toBe(3 * MIB);
+    expect(mediaRuns('ubuntu-fresh').map((run) => [run.uploaded, run.iso.sha256])).toEqual([[true, sha256Of(ubuntu)]]);
+  });
+
   test('the next build record of the line names the newest media record', async () => {
     const log = join(env.dir, 'packer.log');
     writeFileSync(log, ['1700000000,,version,1.6.6', '1700000001,vsphere-iso.ubuntu,artifact-count,1', '1700000001,vsphere-iso.ubuntu,artifact,0,id,linux-ubuntu-24.04-build', ''].join('\n'));
@@ -136,7 +153,8 @@ describe('goldsmith iso stage, from a real mirror to vcsim', () => {
     expect(result.exitCode).toBe(1);
     expect(result.stderr).toMatch(message);
     expect(readdirSync(join(env.stateDir, 'media'))).toEqual([]);
-    expect(await datastoreSize(`iso/linux/${line}`)).toBeUndefined();
+    // The upload that ran while downloading was stopped and its temporary file removed.
+    expect(await datastoreFiles(`iso/linux/${line}`)).toEqual([]);
     expect(mediaRuns(line)).toEqual([]);
     expect(readFileSync(join(env.records, 'HEAD'), 'utf8')).toBe(head);
   });

@@ -53,3 +53,60 @@ export async function uploadDatastoreFile(govc: Govc, local: string, at: Datasto
   if (folder !== '.' && folder !== '') await govc.run(['datastore.mkdir', '-p', '-ds', at.datastore, folder]);
   await govc.run(['datastore.upload', '-ds', at.datastore, local, at.path], { timeoutMs });
 }
+
+/** An upload in progress whose bytes arrive as they are downloaded (`govc datastore.upload -`). */
+export interface DatastoreUpload {
+  /** Sends a chunk; resolves when govc can take more. */
+  write(chunk: Buffer): Promise<void>;
+  /** Ends the input and waits for govc to finish the upload. */
+  finish(): Promise<void>;
+  /** Stops the upload (the file it left is removed by the caller). */
+  abort(): Promise<void>;
+}
+
+/**
+ * Starts uploading to `at` from bytes given as they come: `govc
+ * datastore.mkdir -p`, then `govc datastore.upload -ds <ds> - <path>` fed
+ * through its standard input, so an ISO is uploaded while it downloads.
+ *
+ * @example
+ * const upload = await startDatastoreUpload(govc, { datastore: 'LocalDS_0', path: 'iso/x.iso.goldsmith-upload' }, 3_600_000);
+ * await upload.write(chunk); await upload.finish();
+ */
+export async function startDatastoreUpload(govc: Govc, at: DatastorePath, timeoutMs: number): Promise<DatastoreUpload> {
+  const folder = posix.dirname(at.path);
+  if (folder !== '.' && folder !== '') await govc.run(['datastore.mkdir', '-p', '-ds', at.datastore, folder]);
+  const started = govc.start(['datastore.upload', '-ds', at.datastore, '-', at.path], { timeoutMs });
+  const stdin = started.stdin!;
+  let failed: unknown;
+  // govc dying mid-upload ends the wait for "drain" with its error.
+  const ended = started.result.then(
+    () => undefined,
+    (error: unknown) => (failed = error),
+  );
+  return {
+    async write(chunk) {
+      if (failed) throw failed;
+      if (!stdin.write(chunk)) await Promise.race([new Promise((resolve) => stdin.once('drain', resolve)), ended]);
+      if (failed) throw failed;
+    },
+    async finish() {
+      stdin.end();
+      await started.result;
+    },
+    async abort() {
+      started.kill();
+      await ended;
+    },
+  };
+}
+
+/** Moves a datastore file over `to` (`govc datastore.mv -f`). */
+export async function moveDatastoreFile(govc: Govc, from: DatastorePath, to: DatastorePath): Promise<void> {
+  await govc.run(['datastore.mv', '-f', '-ds', from.datastore, from.path, to.path]);
+}
+
+/** Removes a datastore file; one that is not there is fine. */
+export async function removeDatastoreFile(govc: Govc, at: DatastorePath): Promise<void> {
+  await govc.run(['datastore.rm', '-f', '-ds', at.datastore, at.path], { tolerate: /not found|FileNotFound/i });
+}
