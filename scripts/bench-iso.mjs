@@ -93,7 +93,7 @@ try {
 
     // A fresh records folder each run, so the ISO is never "already staged": every run downloads and uploads.
     const records = join(work, `records-${run}`);
-    const staged = await timed('node', [join(repo, 'bin', 'goldsmith.js'), '--config', join(work, 'goldsmith.yaml'), 'iso', 'stage', 'bench-iso'], { cwd: work, stdio: ['ignore', 'ignore', 'inherit'], env: { ...env, GOLDSMITH_RECORDS: records } });
+    const staged = await timed('node', [join(repo, 'bin', 'goldsmith.js'), '--config', join(work, 'goldsmith.yaml'), 'iso', 'stage', 'bench-iso'], { cwd: work, stdio: ['ignore', process.env.BENCH_VERBOSE ? 'inherit' : 'ignore', 'inherit'], env: { ...env, GOLDSMITH_RECORDS: records } });
     goldsmith.push(staged.seconds);
     rss.push(staged.peakMiB);
     console.log(`  run ${run}: curl ${curl.seconds.toFixed(2)} s + sha256sum ${sum.seconds.toFixed(2)} s + govc upload ${upload.seconds.toFixed(2)} s = ${baseline.at(-1).toFixed(2)} s; goldsmith iso stage ${staged.seconds.toFixed(2)} s, peak RSS ${staged.peakMiB.toFixed(0)} MiB`);

@@ -119,10 +119,11 @@ describe('goldsmith iso stage, from a real mirror to vcsim', () => {
     expect(mediaRuns('ubuntu-24.04').map((run) => run.uploaded)).toEqual([true, false]);
   });
 
-  test('a download from the start is uploaded while it downloads, and renamed into place once its SHA-256 is right', async () => {
+  test('a download from the start is checked, uploaded, and its local copy deleted', async () => {
     const result = await env.cli(['iso', 'stage', 'ubuntu-fresh'], sim.env);
     expect(result.exitCode, result.stderr).toBe(0);
-    expect(result.stdout).toContain(`ubuntu-fresh: uploaded to [LocalDS_0] iso/linux/ubuntu-fresh/${UBUNTU_ISO} while downloading`);
+    expect(result.stdout).toContain(`ubuntu-fresh: uploading to [LocalDS_0] iso/linux/ubuntu-fresh/${UBUNTU_ISO}`);
+    expect(readdirSync(join(env.stateDir, 'media'))).toEqual([]);
     expect(await datastoreFiles('iso/linux/ubuntu-fresh')).toEqual([UBUNTU_ISO]);
     expect(await datastoreSize(`iso/linux/ubuntu-fresh/${UBUNTU_ISO}`)).toBe(3 * MIB);
     expect(mediaRuns('ubuntu-fresh').map((run) => [run.uploaded, run.iso.sha256])).toEqual([[true, sha256Of(ubuntu)]]);
@@ -153,7 +154,6 @@ describe('goldsmith iso stage, from a real mirror to vcsim', () => {
     expect(result.exitCode).toBe(1);
     expect(result.stderr).toMatch(message);
     expect(readdirSync(join(env.stateDir, 'media'))).toEqual([]);
-    // The upload that ran while downloading was stopped and its temporary file removed.
     expect(await datastoreFiles(`iso/linux/${line}`)).toEqual([]);
     expect(mediaRuns(line)).toEqual([]);
     expect(readFileSync(join(env.records, 'HEAD'), 'utf8')).toBe(head);

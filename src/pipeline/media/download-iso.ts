@@ -13,19 +13,8 @@ export interface DownloadIsoOptions extends MirrorFetchOptions {
   expectedSha256: string;
   /** Largest ISO accepted (media.max_iso_bytes). */
   maxBytes: number;
-  /**
-   * Where the bytes also go as they arrive (an upload started at once), asked
-   * for once the download's start is known: only a download from byte 0 can
-   * feed one (a resumed one is uploaded from the file afterwards).
-   */
-  sink?: ((offset: number) => Promise<DownloadSink | undefined>) | undefined;
   /** Told of progress: bytes on disk, and the whole size when the mirror says. */
   onProgress?: (received: number, total: number | undefined) => void;
-}
-
-/** A second destination of the bytes, written in order; backpressure by the promise. */
-export interface DownloadSink {
-  write(chunk: Buffer): Promise<void>;
 }
 
 /** What the download left: the checked ISO on disk. */
@@ -37,8 +26,6 @@ export interface DownloadedIso {
   resumedFrom: number;
   /** True when `<dir>/<file>` was already there with the right SHA-256 (nothing downloaded). */
   cached: boolean;
-  /** True when every byte also went to the sink. */
-  streamed: boolean;
 }
 
 /** Bytes between two young-generation collections (collect-garbage.ts says why). */
@@ -73,7 +60,7 @@ export async function downloadIso(options: DownloadIsoOptions): Promise<Download
   if (existsSync(final)) {
     const hash = createHash('sha256');
     const size = await hashInto(hash, final);
-    if (hash.digest('hex') === options.expectedSha256) return { path: final, sha256: options.expectedSha256, size, resumedFrom: 0, cached: true, streamed: false };
+    if (hash.digest('hex') === options.expectedSha256) return { path: final, sha256: options.expectedSha256, size, resumedFrom: 0, cached: true };
     rmSync(final, { force: true });
   }
 
@@ -108,50 +95,38 @@ export async function downloadIso(options: DownloadIsoOptions): Promise<Download
     throw tooLarge();
   }
 
-  let sink: DownloadSink | undefined;
-  try {
-    sink = await options.sink?.(offset);
-  } catch (error) {
-    response.destroy();
-    throw error;
-  }
   let received = offset;
   let overLimit = false;
-  let sinkError: Error | undefined;
-  response.setTimeout(options.idleTimeoutMs, () => response.destroy(Object.assign(new Error(`no byte for ${options.idleTimeoutMs / 1000} s`), { code: 'ETIMEDOUT' })));
-  // Each chunk is hashed and written synchronously as it arrives: no write queue builds up, so memory stays flat
-  // however fast the mirror is, and the socket is read only as fast as the disk takes the bytes.
+  // Each chunk is hashed and written synchronously in the 'data' handler: no write queue builds up, so memory
+  // stays flat however fast the mirror is, and the socket is read only as fast as the disk takes the bytes.
   const fd = openSync(partial, offset > 0 ? 'a' : 'w');
   let collected = received;
   try {
-    for await (const chunk of response as AsyncIterable<Buffer>) {
-      received += chunk.length;
-      if (received > options.maxBytes) {
-        overLimit = true;
-        response.destroy();
-        break;
-      }
-      hash.update(chunk);
-      for (let written = 0; written < chunk.length; ) written += writeSync(fd, chunk, written);
-      if (sink) {
-        try {
-          await sink.write(chunk);
-        } catch (error) {
-          sinkError = error as Error;
-          throw error;
+    await new Promise<void>((resolve, reject) => {
+      response.setTimeout(options.idleTimeoutMs, () => response.destroy(Object.assign(new Error(`no byte for ${options.idleTimeoutMs / 1000} s`), { code: 'ETIMEDOUT' })));
+      response.on('data', (chunk: Buffer) => {
+        received += chunk.length;
+        if (received > options.maxBytes) {
+          overLimit = true;
+          response.destroy();
+          resolve();
+          return;
         }
-      }
-      options.onProgress?.(received, total);
-      if (received - collected >= COLLECT_EVERY) {
-        collectGarbage();
-        collected = received;
-      }
-    }
+        hash.update(chunk);
+        for (let written = 0; written < chunk.length; ) written += writeSync(fd, chunk, written);
+        options.onProgress?.(received, total);
+        if (received - collected >= COLLECT_EVERY) {
+          collectGarbage();
+          collected = received;
+        }
+      });
+      response.on('end', resolve);
+      response.on('error', reject);
+      response.on('close', () => (response.complete ? resolve() : reject(Object.assign(new Error('the connection closed early'), { code: 'ECONNRESET' }))));
+    });
     if (!overLimit && total !== undefined && received < total) throw Object.assign(new Error('the connection closed early'), { code: 'ECONNRESET' });
   } catch (error) {
     response.destroy();
-    // The upload failed, not the download: its own message says why.
-    if (sinkError) throw sinkError;
     const why = (error as NodeJS.ErrnoException).code ?? (error as Error).message;
     throw new Error(`the download of ${options.file} from ${url} was interrupted after ${received}${total ? ` of ${total}` : ''} bytes (${why}); run the same command again to resume it`);
   } finally {
@@ -165,5 +140,5 @@ export async function downloadIso(options: DownloadIsoOptions): Promise<Download
     throw new Error(`${options.file} from ${url} has SHA-256 ${sha256}, but the sums file publishes ${options.expectedSha256}: the download was deleted; try again, or another mirror`);
   }
   renameSync(partial, final);
-  return { path: final, sha256, size: received, resumedFrom, cached: false, streamed: sink !== undefined };
+  return { path: final, sha256, size: received, resumedFrom, cached: false };
 }

@@ -4,7 +4,7 @@ import type { MatrixEntry } from '../../config/matrix-schema.js';
 import type { Settings } from '../../config/settings.js';
 import type { Requester } from '../../evidence/run-schema.js';
 import { writeMediaRecord, type RecordSigner, type WrittenRecord } from '../../evidence/write-record.js';
-import { formatDatastorePath, moveDatastoreFile, parseDatastorePath, removeDatastoreFile, startDatastoreUpload, statDatastoreFile, uploadDatastoreFile, type DatastoreUpload } from '../stores/vsphere/datastore-files.js';
+import { formatDatastorePath, parseDatastorePath, statDatastoreFile, uploadDatastoreFile } from '../stores/vsphere/datastore-files.js';
 import { findInfraBinary } from '../stores/vsphere/find-infra-binary.js';
 import { Govc } from '../stores/vsphere/govc.js';
 import { readVsphereConnection } from '../stores/vsphere/read-vsphere-connection.js';
@@ -81,41 +81,12 @@ export async function stageLineMedia(options: StageLineMediaOptions): Promise<St
       options.onStep?.(`${datastorePath} is already staged (${staged} bytes, SHA-256 ${sha256} as ${latest.record} recorded): not downloaded, not uploaded`);
     } else {
       options.onStep?.(`downloading ${entry.iso_url} (published SHA-256 ${sha256})`);
-      // A download from byte 0 is uploaded as it arrives, under a temporary name that becomes the ISO's only once
-      // its SHA-256 is right; a resumed one is uploaded from the checked file afterwards.
-      const temporary = { datastore: at.datastore, path: `${at.path}.goldsmith-upload` };
-      const timeoutMs = uploadTimeoutMs(config.media.max_iso_bytes);
-      let upload: DatastoreUpload | undefined;
-      let iso;
-      try {
-        iso = await downloadIso({
-          ...fetchOptions,
-          url: entry.iso_url,
-          file: entry.iso_file,
-          dir: config.media.download_dir!,
-          expectedSha256: sha256,
-          maxBytes: config.media.max_iso_bytes,
-          onProgress: options.onProgress,
-          sink: async (offset) => (offset === 0 ? (upload = await startDatastoreUpload(govc, temporary, timeoutMs)) : undefined),
-        });
-        if (iso.streamed) await upload!.finish();
-      } catch (error) {
-        if (upload) {
-          await upload.abort().catch(() => undefined);
-          await removeDatastoreFile(govc, temporary).catch(() => undefined);
-        }
-        throw error;
-      }
+      const iso = await downloadIso({ ...fetchOptions, url: entry.iso_url, file: entry.iso_file, dir: config.media.download_dir!, expectedSha256: sha256, maxBytes: config.media.max_iso_bytes, onProgress: options.onProgress });
       size = iso.size;
       resumedFrom = iso.resumedFrom;
       options.onStep?.(`${iso.cached ? 'found' : 'downloaded'} ${iso.path}${iso.resumedFrom > 0 ? ` (resumed from byte ${iso.resumedFrom})` : ''}: ${iso.size} bytes, SHA-256 ${iso.sha256} as published`);
-      if (iso.streamed) {
-        await moveDatastoreFile(govc, temporary, at);
-        options.onStep?.(`uploaded to ${datastorePath} while downloading`);
-      } else {
-        options.onStep?.(`uploading to ${datastorePath}`);
-        await uploadDatastoreFile(govc, iso.path, at, uploadTimeoutMs(iso.size));
-      }
+      options.onStep?.(`uploading to ${datastorePath}`);
+      await uploadDatastoreFile(govc, iso.path, at, uploadTimeoutMs(iso.size));
       const uploaded = await statDatastoreFile(govc, at);
       if (uploaded !== iso.size) throw new Error(`after the upload, ${datastorePath} holds ${uploaded ?? 'no'} bytes, not ${iso.size}; run again`);
       rmSync(iso.path, { force: true });

@@ -73,40 +73,18 @@ export class Govc {
    * timeout (an upload of a large file takes longer than one call).
    */
   async run(args: readonly string[], options: { tolerate?: RegExp; timeoutMs?: number } = {}): Promise<GovcResult> {
-    return this.start(args, { ...options, input: false }).result;
-  }
-
-  /**
-   * Starts `govc ...args` with its standard input open (`datastore.upload -`
-   * reads the file from it): write to `stdin`, end it, and await `result`,
-   * which settles as run()'s does.
-   */
-  start(args: readonly string[], options: { tolerate?: RegExp; timeoutMs?: number; input?: boolean } = {}): { stdin: NodeJS.WritableStream | undefined; kill(): void; result: Promise<GovcResult> } {
     const { connection } = this.options;
     const timeoutMs = options.timeoutMs ?? connection.timeoutMs;
     const started = Date.now();
     const commandLine = `govc ${args.map(quote).join(' ')}`;
-    const child = execa(this.options.binary, args, {
+    const result = await execa(this.options.binary, args, {
       env: { ...connection.baseEnv, ...connection.govcEnv, GOVMOMI_HOME: this.home, HOME: this.home },
       extendEnv: false,
       reject: false,
-      stdin: options.input === false ? 'ignore' : 'pipe',
+      stdin: 'ignore',
       timeout: timeoutMs,
       killSignal: 'SIGKILL',
     });
-    // A write after govc died must fail the upload, not the process.
-    child.stdin?.on('error', () => undefined);
-    const result = child.then((done) => this.settle(done, { commandLine, started, timeoutMs, tolerate: options.tolerate }));
-    return { stdin: child.stdin ?? undefined, kill: () => void child.kill('SIGKILL'), result };
-  }
-
-  private settle(
-    result: { stdout?: unknown; stderr?: unknown; timedOut?: boolean; exitCode?: number | undefined },
-    call: { commandLine: string; started: number; timeoutMs: number; tolerate: RegExp | undefined },
-  ): GovcResult {
-    const { connection } = this.options;
-    const { commandLine, started, timeoutMs } = call;
-    const options = { tolerate: call.tolerate };
     const clean = (text: unknown) => this.scrub(String(text ?? '').replace(TERMINAL_NOISE, '').trim());
     const stdout = clean(result.stdout);
     const stderr = clean(result.stderr);
