@@ -1,3 +1,4 @@
+import { execa } from 'execa';
 import { chmodSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -31,7 +32,13 @@ async function chain() {
   const media = await writeMediaRecord({ root, signer, details });
   await writeRecord({ root, signer, content: { kind: 'build', details: buildDetails('ubuntu-24.04'), log } });
   const audit = () => auditRecords(root, { allowedSigners: parseAllowedSigners(readFileSync(allowedSigners, 'utf8'), 'allowed_signers') });
-  return { root, media, audit };
+  return { dir, root, media, audit, allowedSigners };
+}
+
+/** docs/assessor.md's whole-folder script, exactly as an assessor copies it. */
+function wholeFolderScript(): string {
+  const doc = readFileSync(new URL('../../docs/assessor.md', import.meta.url), 'utf8');
+  return /<!-- tested: whole-folder -->\n```sh\n([\s\S]*?)```\n/.exec(doc)![1]!;
 }
 
 describe('media records', () => {
@@ -46,6 +53,22 @@ describe('media records', () => {
     expect(report.findings).toEqual([]);
     expect(report.summary).toMatchObject({ records: 3, init: 1, builds: 1, promotions: 0, media: 1 });
     expect(report.records.map((record) => [record.kind, record.seq])).toContainEqual(['media', 1]);
+  });
+
+  it("docs/assessor.md's whole-folder script checks media records too: no seq gap, a tampered one is named", async () => {
+    const { dir, root, media, allowedSigners } = await chain();
+    const script = join(dir, 'verify-records.sh');
+    writeFileSync(script, wholeFolderScript());
+    const run = () => execa('bash', [script], { cwd: root, env: { PATH: process.env.PATH ?? '/usr/bin:/bin', HOME: dir, ALLOWED_SIGNERS: allowedSigners }, extendEnv: false, reject: false });
+    const clean = await run();
+    expect(clean.exitCode, clean.stdout + clean.stderr).toBe(0);
+    expect(String(clean.stdout)).not.toContain('seq gap');
+    const readme = join(root, media.record, 'README.md');
+    chmodSync(readme, 0o644);
+    writeFileSync(readme, readFileSync(readme, 'utf8').replace('3213064192 bytes', '3213064193 bytes'));
+    const tampered = await run();
+    expect(tampered.exitCode).toBe(1);
+    expect(String(tampered.stdout)).toContain(`FAILED: ${media.record}/`);
   });
 
   it('a rewritten run.json (another checksum) is found, and the next record no longer links to it', async () => {
