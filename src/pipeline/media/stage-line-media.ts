@@ -66,15 +66,12 @@ export async function stageLineMedia(options: StageLineMediaOptions): Promise<St
   const connection = readVsphereConnection(settings.govc(), config);
   const govc = new Govc({ connection, binary: findInfraBinary('govc', settings.paths) });
   try {
-    const staged = await statDatastoreFile(govc, at);
+    // The datastore is asked only when the newest media record names this very ISO there: without such a
+    // record the file is uploaded whatever lies there, so the listing would change nothing.
     const latest = readLatestMedia(config.records, entry.key);
-    const known =
-      staged !== undefined &&
-      latest !== undefined &&
-      latest.run.iso.sha256 === sha256 &&
-      latest.run.iso.size === staged &&
-      latest.run.datastore_path === datastorePath &&
-      latest.run.target.vcenter === connection.vcenter;
+    const recorded = latest !== undefined && latest.run.iso.sha256 === sha256 && latest.run.datastore_path === datastorePath && latest.run.target.vcenter === connection.vcenter;
+    const staged = recorded ? await statDatastoreFile(govc, at) : undefined;
+    const known = recorded && staged !== undefined && latest.run.iso.size === staged;
     let size = staged ?? 0;
     let resumedFrom = 0;
     if (known) {
