@@ -338,6 +338,52 @@ program
     done(await demoCommand(options, settings, { stdout: process.stdout, stderr: process.stderr }));
   });
 
+const iso = program.command('iso').description("Keep each Linux line's install media current: find newer point releases (check), stage ISOs on the datastore (stage).");
+
+iso
+  .command('check')
+  .description("Find each Linux line's newest point release on its mirror (the matrix discover block); propose a newer one as a pull request bumping the matrix entry, with a Slack notice.")
+  .argument('[line]', 'a line key or alias, or "all" (default: every Linux line with a discover block)')
+  .option('--dry-run', 'only report what the mirrors offer: no pull request, no Slack notice')
+  .addHelpText(
+    'after',
+    '\nReads discover.index_url (an Apache or nginx autoindex page), picks the newest file name matching\n' +
+      'discover.pattern, and reads its SHA-256 from the sums file of that folder (SHA256SUMS, or CHECKSUM as sums_url\n' +
+      'names it). A newer release becomes one pull request per line on branch iso-update/<line> (iso_file, iso_url,\n' +
+      'sums_url bumped; the SHA-256 and the old and new names in the body) through the GitHub App (APP_ID,\n' +
+      'PRIVATE_KEY_PATH, WEBHOOK_SECRET; github.repository); an open one is updated, never duplicated. A notice goes\n' +
+      'to slack.channel when SLACK_BOT_TOKEN is set. goldsmith serve runs the same on media.check_schedule\n' +
+      '(default Monday 06:00 UTC). Redirects to another host are refused unless listed in media.allowed_redirect_hosts.\n' +
+      'Exit status: 0 every line checked, 1 a line failed (mirror down, no match, sums without the ISO), 2 usage error.\n\n' +
+      'Example:\n  goldsmith iso check --dry-run\n  goldsmith iso check ubuntu-24.04',
+  )
+  .action(async (line: string | undefined, options: { dryRun?: boolean }) => {
+    const { isoCheckCommand } = await import('./commands/iso-check.js');
+    done(await isoCheckCommand(config(), settings, line, options, process.stdout, process.stderr));
+  });
+
+iso
+  .command('stage')
+  .description("Download a line's ISO (SHA-256 checked while downloading, resumable), upload it to its iso_datastore_path with govc unless already staged, and seal a media record.")
+  .argument('<line>', 'a line key or alias, or "all" (every enabled vSphere Linux line with iso_url, sums_url, iso_file, iso_datastore_path)')
+  .option('--requested-by <user>', 'who asks (default: the current user)')
+  .addHelpText(
+    'after',
+    '\nThe ISO is streamed to <media.download_dir>/<iso_file>.partial (default .goldsmith/media) and hashed as it\n' +
+      'arrives; an interrupted download is resumed by the next run (HTTP Range). A SHA-256 other than the one the\n' +
+      'sums file publishes deletes the partial file; so does a body over media.max_iso_bytes. After the upload\n' +
+      '(govc datastore.upload, GOVC_* settings) the local copy is deleted. "Already staged": the datastore holds\n' +
+      '<iso_datastore_path>/<iso_file> with the size the line\'s newest media record gives for the published SHA-256,\n' +
+      'on the same vCenter: nothing is downloaded or uploaded, and the record says uploaded: false. The next build\n' +
+      'record of the line names the media record. A progress bar is drawn when stderr is a terminal.\n' +
+      'Exit status: 0 every line staged, 1 a line failed (the message says why), 2 usage error.\n\n' +
+      'Example:\n  goldsmith iso stage ubuntu-24.04\n  goldsmith iso stage all',
+  )
+  .action(async (line: string, options: { requestedBy?: string }) => {
+    const { isoStageCommand } = await import('./commands/iso-stage.js');
+    done(await isoStageCommand(config(), settings, line, options, process.stdout, process.stderr));
+  });
+
 program
   .command('serve')
   .description('Run the HTTP server: Slack /image commands and progress messages, GitHub promotion pull requests, the build queue, the weekly schedule, /healthz and /metrics.')

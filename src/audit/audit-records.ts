@@ -106,6 +106,7 @@ export async function auditRecords(root: string, options: AuditOptions = {}): Pr
       builds: records.filter((record) => record.kind === 'build').length,
       promotions: records.filter((record) => record.kind === 'promotion').length,
       revocations: records.filter((record) => record.kind === 'revocation').length,
+      media: records.filter((record) => record.kind === 'media').length,
       findings: findings.length,
       recordsWithFindings,
       otherFindings: findings.filter((finding) => !byPath.has(finding.record)).length,

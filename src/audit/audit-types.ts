@@ -38,6 +38,8 @@ export interface AuditSummary {
   promotions: number;
   /** Revocation records (revoke and unrevoke). */
   revocations: number;
+  /** Media records (install media staged, docs/media.md). */
+  media: number;
   findings: number;
   /** Record folders with at least one finding. */
   recordsWithFindings: number;

@@ -10,7 +10,7 @@ export function describeFinding(finding: Finding): string {
 /** The closing line: what was audited, and either "clean" or how many findings where. */
 export function summaryLine(report: AuditReport): string {
   const { summary } = report;
-  const audited = `audited ${plural(summary.records, 'record')} (${summary.init} init, ${plural(summary.builds, 'build')}, ${plural(summary.promotions, 'promotion')}${summary.revocations > 0 ? `, ${plural(summary.revocations, 'revocation')}` : ''})`;
+  const audited = `audited ${plural(summary.records, 'record')} (${summary.init} init, ${plural(summary.builds, 'build')}, ${plural(summary.promotions, 'promotion')}${summary.revocations > 0 ? `, ${plural(summary.revocations, 'revocation')}` : ''}${summary.media > 0 ? `, ${plural(summary.media, 'media record')}` : ''})`;
   if (report.ok) return `${audited}: clean`;
   const inRecords = summary.recordsWithFindings > 0 ? `in ${plural(summary.recordsWithFindings, 'record')}` : '';
   const elsewhere = summary.otherFindings > 0 ? `${inRecords ? `and ${summary.otherFindings} ` : ''}about pointers or the folder layout` : '';

@@ -108,7 +108,7 @@ function scanRecord(scan: Scan, kind: RecordKind, line: string | null, ts: strin
   scan.out.records.push({ record, kind, line, ts, dir: join(scan.root, record), entries });
 }
 
-/** `init/`, or `builds/<line>/`, `promotions/<line>/` and `revocations/<line>/`: record folders, plus `latest` for builds. */
+/** `init/`, or `builds/<line>/`, `promotions/<line>/`, `revocations/<line>/` and `media/<line>/`: record folders, plus `latest` for builds. */
 function scanParent(scan: Scan, kind: RecordKind, line: string | null, folder: string): void {
   const found = list(scan, folder, folder, '');
   if (!found) return;
@@ -175,7 +175,7 @@ export function scanRecords(root: string): ScannedRoot {
     } else if (ALLOWED_ROOT_FILES.has(entry.name) && type === 'file') continue;
     else {
       const what = kind || ALLOWED_ROOT_FILES.has(entry.name) ? `is ${describeType(type)}` : `unexpected entry (${describeType(type)})`;
-      fail(scan, ROOT_RECORD, quoteName(entry.name), `${what}: a records folder holds only HEAD, init/, builds/, promotions/, revocations/, README.md and .gitignore`);
+      fail(scan, ROOT_RECORD, quoteName(entry.name), `${what}: a records folder holds only HEAD, init/, builds/, promotions/, revocations/, media/, README.md and .gitignore`);
     }
   }
   return scan.out;

@@ -1,5 +1,5 @@
 import { README_FILE } from '../evidence/layout.js';
-import { imageSentence, revocationSentence } from '../evidence/render-readme.js';
+import { imageSentence, mediaSentence, revocationSentence } from '../evidence/render-readme.js';
 import type { Run } from '../evidence/run-schema.js';
 import { quoteName } from './quote-name.js';
 import type { FileProblem } from './verify-sums.js';
@@ -19,6 +19,10 @@ export function verifyReadme(text: string, run: Run): FileProblem[] {
   // A revocation has no log: its README must name the build and the verdict as run.json does.
   if (run.kind === 'revocation') {
     return text.includes(revocationSentence(run)) ? [] : [{ file: README_FILE, message: `does not state the revocation as run.json does (${run.action} ${run.build.record})` }];
+  }
+  // A media record has no log: its README must state the ISO as run.json does.
+  if (run.kind === 'media') {
+    return text.includes(mediaSentence(run)) ? [] : [{ file: README_FILE, message: `does not state the ISO as run.json does (${run.iso.file}, SHA-256 ${run.iso.sha256}, ${run.iso.size} bytes, ${run.datastore_path})` }];
   }
   const match = LOG_SENTENCE.exec(text);
   if (!match) return [{ file: README_FILE, message: "does not state the log's SHA-256 and size" }];

@@ -49,7 +49,7 @@ export function verifyRunJson(bytes: Buffer, scanned: ScannedRecord, log: Hashed
     if (line !== scanned.line) problems.push(problem(`says line ${quoteName(String(line))}, but the record lies in ${recordParentOf(scanned.kind, scanned.line)}/`));
     if (run.ts !== scanned.ts) problems.push(problem(`says ts ${run.ts}, but the record's folder is ${scanned.ts}`));
   }
-  if (run.kind !== 'init' && run.kind !== 'revocation' && run.kind === scanned.kind) {
+  if (run.kind !== 'init' && run.kind !== 'revocation' && run.kind !== 'media' && run.kind === scanned.kind) {
     const logName = logFileOf(scanned.kind)!;
     if (run.log.path !== logName) problems.push(problem(`names its log ${quoteName(run.log.path)}, but a ${scanned.kind} record's log is ${logName}`));
     else if (log && logMatchesSums && (run.log.sha256 !== log.sha256 || run.log.size !== log.size)) {

@@ -28,6 +28,7 @@ import { createGitHubApp, type GitHubApp } from '../bot/github/create-github-app
 import { storePromotionActions } from '../bot/github/store-promotion-actions.js';
 import { createGoldsmithServer } from '../server.js';
 import { checkServeConfig } from './check-serve-config.js';
+import { startIsoCheckSchedule } from './start-iso-check-schedule.js';
 import { UsageError } from './usage-error.js';
 
 export interface ServeOptions {
@@ -229,6 +230,8 @@ export async function startServe(config: LoadedConfig, options: ServeOptions): P
       logger.info({ slot: slot.toISOString(), queued: results.flatMap((r) => (r.ok ? [r.job.id] : [])), refused: results.flatMap((r) => (r.ok ? [] : [r.message])) }, 'scheduled run'),
     onError: (error) => logger.error({ err: error.message }, 'scheduled run failed'),
   });
+  // The Monday ISO check (media.check_schedule): newer point releases proposed as pull requests.
+  const isoCheck = startIsoCheckSchedule({ config, settings, matrix, databasePath: jobStorePathOf(config), slack: { token: slackEnv.token, apiUrl: slackEnv.apiUrl }, secrets, logger, intervalMs: tuning.scheduleIntervalMs, githubThrottle: tuning.githubThrottle });
   const server = createGoldsmithServer({
     slack: slack.requestListener,
     github: github?.requestListener,
@@ -246,6 +249,7 @@ export async function startServe(config: LoadedConfig, options: ServeOptions): P
     await once(server, 'listening');
   } catch (error) {
     schedule.stop();
+    await isoCheck?.close();
     await slack.stop();
     await github?.close();
     closeStores();
@@ -256,11 +260,12 @@ export async function startServe(config: LoadedConfig, options: ServeOptions): P
   }
   for (const job of await queue.start()) logger.warn({ job: job.id, line: job.line, reason: job.reason }, 'job interrupted by an earlier stop');
   schedule.check();
+  void isoCheck?.task.check();
 
   const address = server.address() as AddressInfo;
   const url = `http://${address.family === 'IPv6' ? `[${address.address}]` : address.address}:${address.port}`;
   const slackVia = { slack_events: slack.transports.http ? `${url}/slack/events` : 'off (no SLACK_SIGNING_SECRET)', slack_socket_mode: slack.transports.socketMode };
-  logger.info({ url, ...slackVia, next_scheduled_run: schedule.next()?.toISOString() ?? null, version: GOLDSMITH_VERSION }, 'listening');
+  logger.info({ url, ...slackVia, next_scheduled_run: schedule.next()?.toISOString() ?? null, next_iso_check: isoCheck?.task.next()?.toISOString() ?? null, version: GOLDSMITH_VERSION }, 'listening');
 
   let hurry: () => void = () => undefined;
   const hurried = new Promise<void>((resolve) => (hurry = resolve));
@@ -286,6 +291,7 @@ export async function startServe(config: LoadedConfig, options: ServeOptions): P
       // Builds that ended during the drain still get their pull request and their Slack message.
       if (!(await pending.settled(deadline))) logger.warn({ tasks: pending.size }, 'shutdown grace over: promotion pull requests still being opened were abandoned (their records are sealed and stay valid)');
       await Promise.race([slack.stop().catch((error: Error) => logger.warn({ err: error.message }, 'last Slack updates not sent')), delay(Math.max(0, deadline - Date.now()))]);
+      await isoCheck?.close();
       await github?.close();
       server.closeAllConnections();
       await closed;

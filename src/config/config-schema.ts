@@ -36,6 +36,36 @@ export const scheduleSchema = z
   })
   .strict();
 
+/**
+ * Install media (docs/media.md): when `goldsmith serve` runs `iso check`, and
+ * what a download may do. Defaults: Monday 06:00 UTC, every line with a
+ * `discover` block, redirects to the same host only, 16 GiB per ISO.
+ */
+export const mediaSchema = z
+  .object({
+    check_schedule: z
+      .object({
+        enabled: z.boolean().default(true),
+        day: weekday.default('monday'),
+        time: z.string().regex(/^([01]\d|2[0-3]):[0-5]\d$/, 'use HH:MM, 24-hour, UTC (for example "06:00")').default('06:00'),
+        /** `all` (every line with a discover block) or a list of line keys. */
+        lines: z.union([z.literal('all'), z.array(z.string().min(1)).min(1)]).default('all'),
+      })
+      .strict()
+      .default({ enabled: true, day: 'monday', time: '06:00', lines: 'all' }),
+    /** Hosts a mirror may redirect to besides its own (a download CDN); any other host is refused. */
+    allowed_redirect_hosts: z.array(z.string().regex(/^[a-z0-9.-]+(:\d+)?$/i, 'give a host name such as "cdn.example.org" (a port may follow, no scheme, no path)')).default([]),
+    /** Largest ISO goldsmith downloads, in bytes (a longer answer is cut off and refused). */
+    max_iso_bytes: z.number().int().positive().default(16 * 1024 ** 3),
+    /** Largest index page or sums file, in bytes. */
+    max_index_bytes: z.number().int().positive().default(4 * 1024 ** 2),
+    /** Seconds a mirror may stay silent (no header, no byte) before the download is abandoned (a partial download is kept to resume). */
+    idle_timeout_seconds: z.number().positive().max(3600).default(60),
+    /** Where ISOs are downloaded to before the upload (default `<state_dir>/media`). */
+    download_dir: z.string().min(1).optional(),
+  })
+  .strict();
+
 const userList = z.array(z.string().min(1)).default([]);
 
 export const slackSchema = z
@@ -152,6 +182,13 @@ export const configSchema = z
     qemu: qemuSchema.default({ image_dir: 'images' }),
     proxmox: proxmoxSchema.default({ vmid_block: 10, task_timeout_minutes: 30 }),
     slack: slackSchema.default({ permissions: { build: [], cancel: [], rollback: [], revoke: [] } }),
+    media: mediaSchema.default({
+      check_schedule: { enabled: true, day: 'monday', time: '06:00', lines: 'all' },
+      allowed_redirect_hosts: [],
+      max_iso_bytes: 16 * 1024 ** 3,
+      max_index_bytes: 4 * 1024 ** 2,
+      idle_timeout_seconds: 60,
+    }),
     github: githubSchema.default({ base_branch: 'main', approvals_required: 1, approver_teams: [], approve_on_review: false, logins: {} }),
   })
   .strict()

@@ -1,5 +1,5 @@
 import { existsSync, readFileSync } from 'node:fs';
-import { dirname, isAbsolute, resolve } from 'node:path';
+import { dirname, isAbsolute, join, resolve } from 'node:path';
 import { parse as parseYaml } from 'yaml';
 import { configSchema, type Config } from './config-schema.js';
 import { formatZodError } from './format-zod-error.js';
@@ -55,6 +55,7 @@ export function loadConfig(options: { file?: string | undefined; cwd: string; pa
     packer: { ...config.packer, matrix: at(config.packer.matrix), var_files: config.packer.var_files.map(at) },
     signing: { ...config.signing, key: signingKey },
     qemu: { ...config.qemu, image_dir: at(config.qemu.image_dir) },
+    media: { ...config.media, download_dir: at(config.media.download_dir ?? join(config.state_dir, 'media')) },
     proxmox: { ...config.proxmox, ca_file: config.proxmox.ca_file ? at(config.proxmox.ca_file) : undefined },
   };
 }

@@ -81,3 +81,24 @@ export function readSlackSettings(env: Readonly<Record<string, string>>): SlackS
   if (!parsed.success) throw new SettingsError(parsed.error.issues[0]!.message);
   return { signingSecret: secrets.data.SLACK_SIGNING_SECRET, token: parsed.data.SLACK_BOT_TOKEN, appToken: secrets.data.SLACK_APP_TOKEN, apiUrl: parsed.data.SLACK_API_URL };
 }
+
+/** The bot token and API base a one-off notice needs (no signing secret, no app token). */
+export interface SlackBotSettings {
+  token: string;
+  apiUrl: string | undefined;
+}
+
+/**
+ * Reads SLACK_BOT_TOKEN and SLACK_API_URL only, for commands that post a
+ * notice and take no Slack requests (`goldsmith iso check`); undefined when
+ * SLACK_BOT_TOKEN is unset, a SettingsError naming the variable when malformed.
+ *
+ * @example
+ * readSlackBotSettings({ SLACK_BOT_TOKEN: 'xoxb-1' }) // { token: 'xoxb-1', apiUrl: undefined }
+ */
+export function readSlackBotSettings(env: Readonly<Record<string, string>>): SlackBotSettings | undefined {
+  if (!env.SLACK_BOT_TOKEN) return undefined;
+  const parsed = schema.safeParse(env);
+  if (!parsed.success) throw new SettingsError(parsed.error.issues[0]!.message);
+  return { token: parsed.data.SLACK_BOT_TOKEN, apiUrl: parsed.data.SLACK_API_URL };
+}

@@ -6,7 +6,7 @@ import { readGitHubSettings, type GitHubAppCredentials } from './read-github-set
 import { readGovcSettings, type GovcSettings } from './read-govc-settings.js';
 import { readProxmoxSettings, type ProxmoxSettings } from './read-proxmox-settings.js';
 import { readRunnerSettings, type RunnerSettings } from './read-runner-settings.js';
-import { readSlackSettings, type SlackSettings } from './read-slack-settings.js';
+import { readSlackBotSettings, readSlackSettings, type SlackBotSettings, type SlackSettings } from './read-slack-settings.js';
 import { SettingsError } from './settings-error.js';
 
 export type { Credential } from './find-credentials.js';
@@ -86,6 +86,11 @@ export class Settings {
   /** The Slack app's settings; throws naming the variable when one is missing or malformed. */
   slack(): SlackSettings {
     return readSlackSettings(this.env);
+  }
+
+  /** SLACK_BOT_TOKEN and SLACK_API_URL alone, for one-off notices; undefined when the token is unset. */
+  slackBot(): SlackBotSettings | undefined {
+    return readSlackBotSettings(this.env);
   }
 
   /** The GitHub App's settings, undefined when none is set; throws naming the variable when only some are. */

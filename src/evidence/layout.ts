@@ -3,10 +3,13 @@
  * the folder layout of format v1 (docs/records.md).
  */
 
-export type RecordKind = 'init' | 'build' | 'promotion' | 'revocation';
+export type RecordKind = 'init' | 'build' | 'promotion' | 'revocation' | 'media';
 
 /** The folder under the records root for each kind. */
-export const KIND_FOLDERS: Record<RecordKind, string> = { init: 'init', build: 'builds', promotion: 'promotions', revocation: 'revocations' };
+export const KIND_FOLDERS: Record<RecordKind, string> = { init: 'init', build: 'builds', promotion: 'promotions', revocation: 'revocations', media: 'media' };
+
+/** The kinds whose records live one folder per line: `<folder>/<line>/<ts>`. */
+export const LINE_KINDS = ['build', 'promotion', 'revocation', 'media'] as const satisfies readonly RecordKind[];
 
 export const SUMS_FILE = 'SHA256SUMS';
 export const SIGNATURE_FILE = 'SHA256SUMS.sig';
@@ -22,7 +25,7 @@ export const LOCK_FILE = '.lock';
 export const PENDING_FILE = '.pending';
 export const TEMP_PREFIX = '.tmp-';
 
-/** The log each kind carries, if any (init and revocation records carry none). */
+/** The log each kind carries, if any (init, revocation and media records carry none). */
 export function logFileOf(kind: RecordKind): string | undefined {
   return kind === 'build' ? 'packer.log' : kind === 'promotion' ? 'promote.log' : undefined;
 }

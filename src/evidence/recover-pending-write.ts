@@ -1,16 +1,16 @@
 import { createHash } from 'node:crypto';
 import { existsSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { join, posix } from 'node:path';
-import { KIND_FOLDERS, PENDING_FILE, PREV_FILE, recordPathOf, SIGNATURE_FILE, SUMS_FILE, TEMP_PREFIX, TIMESTAMP_PATTERN, type RecordKind } from './layout.js';
+import { KIND_FOLDERS, LINE_KINDS, PENDING_FILE, PREV_FILE, recordPathOf, SIGNATURE_FILE, SUMS_FILE, TEMP_PREFIX, TIMESTAMP_PATTERN, type RecordKind } from './layout.js';
 import { movePointers, readHead, type PendingWrite } from './pointers.js';
 import { parsePrev } from './sums.js';
 import { fsyncDirectory } from './sync-fs.js';
 import { isProcessAlive } from './is-process-alive.js';
 
-/** Folders that may hold scratch: the root (pointer swaps), init/, builds/<line>/, promotions/<line>/, revocations/<line>/. */
+/** Folders that may hold scratch: the root (pointer swaps), init/, builds/<line>/, promotions/<line>/, revocations/<line>/, media/<line>/. */
 function recordParents(root: string): string[] {
   const parents = [root, join(root, KIND_FOLDERS.init)];
-  for (const kind of [KIND_FOLDERS.build, KIND_FOLDERS.promotion, KIND_FOLDERS.revocation]) {
+  for (const kind of LINE_KINDS.map((name) => KIND_FOLDERS[name])) {
     const folder = join(root, kind);
     if (!existsSync(folder)) continue;
     for (const line of readdirSync(folder)) parents.push(join(folder, line));
@@ -23,7 +23,7 @@ function recordParents(root: string): string[] {
  * HEAD itself or HEAD's direct successor: only such an intent may move HEAD.
  */
 function completesHead(root: string, pending: PendingWrite): boolean {
-  const kinds: RecordKind[] = ['init', 'build', 'promotion', 'revocation'];
+  const kinds: RecordKind[] = ['init', ...LINE_KINDS];
   if (!kinds.includes(pending.kind as RecordKind) || !TIMESTAMP_PATTERN.test(pending.ts)) return false;
   if (recordPathOf(pending.kind as RecordKind, pending.line, pending.ts) !== pending.record || pending.record.split('/').some((part) => part === '..')) return false;
   const sums = readFileSync(join(root, pending.record, SUMS_FILE));

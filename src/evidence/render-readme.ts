@@ -1,5 +1,5 @@
 import { GENESIS, PREV_FILE, PROVENANCE_FILE, SIGNATURE_FILE, SUMS_FILE } from './layout.js';
-import type { ExecutorFacts, RecordedImageFacts, Run, Target } from './run-schema.js';
+import type { ExecutorFacts, MediaRun, RecordedImageFacts, Run, Target } from './run-schema.js';
 
 function describeTarget(target: Target): string {
   switch (target.platform) {
@@ -19,6 +19,14 @@ export function imageSentence(image: RecordedImageFacts): string {
   return (
     `The image \`${image.file}\` (${image.format}, ${image.size} bytes, virtual size ${image.virtual_size} bytes) has SHA-256 \`${image.sha256}\`.` +
     (image.checksum_file ? ` Packer's checksum file for it is sealed here as \`${image.checksum_file}\`; check an image file with \`sha256sum -c ${image.checksum_file}\` beside it, or \`goldsmith audit --artifact FILE\`.` : '')
+  );
+}
+
+/** The ISO sentence of a media record; verify-readme.ts reads it back. */
+export function mediaSentence(run: Pick<MediaRun, 'iso' | 'datastore_path' | 'uploaded'>): string {
+  return (
+    `The ISO \`${run.iso.file}\` (${run.iso.size} bytes) has SHA-256 \`${run.iso.sha256}\`, as the mirror's sums file ${run.iso.sums_url} lists it; ` +
+    `it was downloaded from ${run.iso.url} and ${run.uploaded ? 'uploaded to' : 'found already staged at'} \`${run.datastore_path}\`.`
   );
 }
 
@@ -83,6 +91,7 @@ function summaryOf(run: Run): { title: string; sentence: string; rows: Array<[st
           ['ISO', run.install_media.iso_path],
           ['ISO checksum', run.install_media.iso_checksum],
           ...executorRows(run.executor),
+          ['Install media record', run.media ? `${run.media.record} (SHA256SUMS SHA-256 ${run.media.sums_sha256})` : null],
           ['Artifact id', run.artifact.artifact_id],
           ['Packer run UUID', run.artifact.packer_run_uuid],
         ],
@@ -110,6 +119,21 @@ function summaryOf(run: Run): { title: string; sentence: string; rows: Array<[st
           ` Requested by ${run.requested_by.source} user ${run.requested_by.user}. Reason: ${run.reason}`,
         rows: [['Pull request', run.pull_request ? `#${run.pull_request.number} ${run.pull_request.url}` : null]],
       };
+    case 'media':
+      return {
+        title: `Media record: ${run.line}, ${run.ts}`,
+        sentence: `Install media of line \`${run.line}\` staged at the request of ${run.requested_by.source} user ${run.requested_by.user}. ${mediaSentence(run)}`,
+        rows: [
+          ['ISO URL', run.iso.url],
+          ['Sums file', run.iso.sums_url],
+          ['ISO SHA-256', run.iso.sha256],
+          ['ISO size (bytes)', run.iso.size],
+          ['Datastore path', run.datastore_path],
+          ['Uploaded', run.uploaded ? 'yes' : 'no: the datastore already held it'],
+          ['vCenter', run.target.vcenter],
+          ['Datacenter', run.target.datacenter],
+        ],
+      };
   }
 }
 
@@ -124,7 +148,7 @@ export function revocationSentence(run: Extract<Run, { kind: 'revocation' }>): s
  */
 export function renderRecordReadme(run: Run, prevIsGenesis: boolean): string {
   const { title, sentence, rows } = summaryOf(run);
-  const log = run.kind === 'init' || run.kind === 'revocation' ? undefined : run.log;
+  const log = run.kind === 'init' || run.kind === 'revocation' || run.kind === 'media' ? undefined : run.log;
   const depth = run.record.split('/').length;
   return [
     `# ${title}`,

@@ -132,6 +132,8 @@ export const buildRunSchema = commonSchema.extend({
   image: imageSchema.optional(),
   /** Where the build ran; absent on records written before goldsmith recorded it (still valid v1). */
   executor: executorSchema.optional(),
+  /** The newest media record of the line when the build was sealed (docs/media.md); absent when the line has none, and on older records. */
+  media: z.object({ record: z.string().min(1), sums_sha256: sha256 }).optional(),
 });
 
 export const promotionStepSchema = z.object({
@@ -185,14 +187,38 @@ export const revocationRunSchema = commonSchema.extend({
   pull_request: z.object({ url: z.string().url(), number: z.number().int().positive() }).nullable(),
 });
 
+
+/**
+ * A line's install media staged on its datastore (docs/media.md): the ISO as
+ * downloaded and checked against the mirror's sums file, and where it lies.
+ */
+export const mediaRunSchema = commonSchema.extend({
+  kind: z.literal('media'),
+  line,
+  requested_by: requesterSchema,
+  iso: z.object({
+    url: z.string().url(),
+    sums_url: z.string().url(),
+    file: z.string().min(1),
+    sha256,
+    size: z.number().int().nonnegative(),
+  }),
+  /** Such as `[datastore1] iso/ubuntu-24.04.3-live-server-amd64.iso`. */
+  datastore_path: z.string().min(1),
+  /** False when the datastore already held the file (same size, and recorded with this SHA-256): nothing was uploaded. */
+  uploaded: z.boolean(),
+  target: z.object({ platform: z.literal('vsphere'), vcenter: z.string().nullable(), datacenter: z.string().nullable(), datastore: z.string().nullable() }),
+});
+
 /** run.json, format v1: one schema per record kind. */
-export const runSchema = z.discriminatedUnion('kind', [initRunSchema, buildRunSchema, promotionRunSchema, revocationRunSchema]);
+export const runSchema = z.discriminatedUnion('kind', [initRunSchema, buildRunSchema, promotionRunSchema, revocationRunSchema, mediaRunSchema]);
 
 export type Run = z.infer<typeof runSchema>;
 export type InitRun = z.infer<typeof initRunSchema>;
 export type BuildRun = z.infer<typeof buildRunSchema>;
 export type PromotionRun = z.infer<typeof promotionRunSchema>;
 export type RevocationRun = z.infer<typeof revocationRunSchema>;
+export type MediaRun = z.infer<typeof mediaRunSchema>;
 export type Requester = z.infer<typeof requesterSchema>;
 export type Target = z.infer<typeof targetSchema>;
 export type PromotionStep = z.infer<typeof promotionStepSchema>;
@@ -205,3 +231,4 @@ type WriterOwned = 'schema' | 'seq' | 'record' | 'ts' | 'written_at' | 'goldsmit
 export type BuildDetails = Omit<BuildRun, WriterOwned | 'kind'>;
 export type PromotionDetails = Omit<PromotionRun, WriterOwned | 'kind'>;
 export type RevocationDetails = Omit<RevocationRun, Exclude<WriterOwned, 'log'> | 'kind'>;
+export type MediaDetails = Omit<MediaRun, Exclude<WriterOwned, 'log'> | 'kind'>;

@@ -6,6 +6,7 @@ import { copyFileHashed } from './hash-file.js';
 import {
   IMAGE_SUMS_FILE,
   KIND_FOLDERS,
+  LINE_KINDS,
   LINE_PATTERN,
   logFileOf,
   PENDING_FILE,
@@ -27,7 +28,7 @@ import { recoverPendingWrite } from './recover-pending-write.js';
 import { withRecordLock } from './record-lock.js';
 import { renderProvenance } from './render-provenance.js';
 import { renderRecordReadme } from './render-readme.js';
-import { runSchema, RUN_SCHEMA_VERSION, type BuildDetails, type PromotionDetails, type RevocationDetails, type Run } from './run-schema.js';
+import { runSchema, RUN_SCHEMA_VERSION, type BuildDetails, type MediaDetails, type PromotionDetails, type RevocationDetails, type Run } from './run-schema.js';
 import { SecretScanner } from './secret-scanner.js';
 import type { Credential } from '../config/find-credentials.js';
 import { SIGNATURE_NAMESPACE, signSshsig } from './sshsig.js';
@@ -56,7 +57,9 @@ export type RecordContent =
     }
   | { kind: 'promotion'; details: PromotionDetails; log: string }
   /** A revocation carries no log: the record is the act (writeRevocationRecord). */
-  | { kind: 'revocation'; details: RevocationDetails };
+  | { kind: 'revocation'; details: RevocationDetails }
+  /** A media record carries no log either (writeMediaRecord). */
+  | { kind: 'media'; details: MediaDetails };
 
 export interface WriteRecordOptions {
   /** The records folder; created with its init record on first use. */
@@ -109,7 +112,7 @@ function visibleEntries(folder: string): string[] {
 
 function anyRecordExists(root: string): boolean {
   if (visibleEntries(join(root, KIND_FOLDERS.init)).length > 0) return true;
-  return [KIND_FOLDERS.build, KIND_FOLDERS.promotion, KIND_FOLDERS.revocation].some((kind) =>
+  return LINE_KINDS.map((kind) => KIND_FOLDERS[kind]).some((kind) =>
     visibleEntries(join(root, kind)).some((line) => visibleEntries(join(root, kind, line)).length > 0),
   );
 }
@@ -236,7 +239,7 @@ function initDraft(root: string): Draft {
 }
 
 /**
- * Seals one build or promotion record into the chain: write-once, fsynced,
+ * Seals one build, promotion or media record into the chain: write-once, fsynced,
  * renamed into place from a temporary sibling, then `latest` and HEAD moved.
  * Safe against concurrent writers in other processes and against a crash at
  * any point. The first write into an empty folder seals the init record first.
@@ -264,6 +267,9 @@ export async function writeRecord(options: WriteRecordOptions): Promise<WrittenR
     let draft: Draft;
     if (content.kind === 'revocation') {
       draft = { kind: 'revocation', line, temporary, log: undefined, extra: {}, runOf: (common) => ({ ...common, kind: 'revocation', ...content.details }) };
+    } else if (content.kind === 'media') {
+      // No log: the record is its run.json, README, PREV and sums.
+      draft = { kind: 'media', line, temporary, log: undefined, extra: {}, runOf: (common) => ({ ...common, kind: 'media', ...content.details }) };
     } else {
       const logName = logFileOf(content.kind)!;
       // The log is copied, hashed and scanned before the lock: only the small files are written while other writers wait.
@@ -320,4 +326,17 @@ export async function writeRecord(options: WriteRecordOptions): Promise<WrittenR
 export function writeRevocationRecord(options: Omit<WriteRecordOptions, 'content'> & { details: RevocationDetails }): Promise<WrittenRecord> {
   const { details, ...rest } = options;
   return writeRecord({ ...rest, content: { kind: 'revocation', details } });
+}
+
+/**
+ * Seals a media record (docs/media.md): the ISO staged for a line, chained and
+ * signed like every other record. It carries no log.
+ *
+ * @example
+ * const sealed = await writeMediaRecord({ root: 'records', signer, details: { line: 'ubuntu-24.04', requested_by, iso, datastore_path, uploaded: true, target } });
+ * sealed.record // media/ubuntu-24.04/20261130T060000Z
+ */
+export async function writeMediaRecord(options: Omit<WriteRecordOptions, 'content'> & { details: MediaDetails }): Promise<WrittenRecord> {
+  const { details, ...rest } = options;
+  return writeRecord({ ...rest, content: { kind: 'media', details } });
 }

@@ -12,6 +12,15 @@ export const SCHEDULE_MIGRATIONS: readonly Migration[] = [
       updated_at TEXT NOT NULL
     );`,
   },
+  {
+    id: 'schedule-2',
+    // Other weekly schedules (the ISO check), one row each, by name.
+    sql: `CREATE TABLE named_schedule_state (
+      name TEXT PRIMARY KEY,
+      last_slot TEXT NOT NULL,
+      updated_at TEXT NOT NULL
+    );`,
+  },
 ];
 
 /**
@@ -24,18 +33,29 @@ export const SCHEDULE_MIGRATIONS: readonly Migration[] = [
  * if (schedule.claim(slot)) queue.request('all', { source: 'schedule', user: 'schedule' });
  */
 export class ScheduleStore {
-  private constructor(private readonly db: Database.Database) {}
+  private constructor(
+    private readonly db: Database.Database,
+    private readonly name: string | undefined,
+  ) {}
 
-  static open(path: string, now: Date = new Date()): ScheduleStore {
+  /**
+   * Opens the build schedule's state, or with `name` another weekly
+   * schedule's (`iso-check`), each claimed on its own.
+   */
+  static open(path: string, now: Date = new Date(), name?: string): ScheduleStore {
     const db = openDatabase(path, Database, SCHEDULE_MIGRATIONS);
     // The first start is the baseline: slots before it are not "missed".
-    db.prepare('INSERT OR IGNORE INTO schedule_state (id, last_slot, updated_at) VALUES (1, ?, ?)').run(now.toISOString(), now.toISOString());
-    return new ScheduleStore(db);
+    if (name === undefined) db.prepare('INSERT OR IGNORE INTO schedule_state (id, last_slot, updated_at) VALUES (1, ?, ?)').run(now.toISOString(), now.toISOString());
+    else db.prepare('INSERT OR IGNORE INTO named_schedule_state (name, last_slot, updated_at) VALUES (?, ?, ?)').run(name, now.toISOString(), now.toISOString());
+    return new ScheduleStore(db, name);
   }
 
   /** The slot last run, or the time the schedule was first seen. */
   lastRun(): Date {
-    const row = this.db.prepare<[], { last_slot: string }>('SELECT last_slot FROM schedule_state WHERE id = 1').get();
+    const row =
+      this.name === undefined
+        ? this.db.prepare<[], { last_slot: string }>('SELECT last_slot FROM schedule_state WHERE id = 1').get()
+        : this.db.prepare<[string], { last_slot: string }>('SELECT last_slot FROM named_schedule_state WHERE name = ?').get(this.name);
     return new Date(row!.last_slot);
   }
 
@@ -43,9 +63,14 @@ export class ScheduleStore {
   claim(slot: Date, now: Date = new Date()): boolean {
     return this.db
       .transaction(() => {
-        const { changes } = this.db
-          .prepare('UPDATE schedule_state SET last_slot = ?, updated_at = ? WHERE id = 1 AND last_slot < ?')
-          .run(slot.toISOString(), now.toISOString(), slot.toISOString());
+        const { changes } =
+          this.name === undefined
+            ? this.db
+                .prepare('UPDATE schedule_state SET last_slot = ?, updated_at = ? WHERE id = 1 AND last_slot < ?')
+                .run(slot.toISOString(), now.toISOString(), slot.toISOString())
+            : this.db
+                .prepare('UPDATE named_schedule_state SET last_slot = ?, updated_at = ? WHERE name = ? AND last_slot < ?')
+                .run(slot.toISOString(), now.toISOString(), this.name, slot.toISOString());
         return changes === 1;
       })
       .immediate();

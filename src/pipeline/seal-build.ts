@@ -14,6 +14,7 @@ import { readPackerManifest } from './read-packer-manifest.js';
 import { readPackerOutcome } from './read-packer-outcome.js';
 import { templatePlatformOf } from './stores/registry.js';
 import { templateNamesOf } from './stores/template-names.js';
+import { readLatestMedia } from './media/read-latest-media.js';
 import type { Settings } from '../config/settings.js';
 
 export interface SealBuildOptions {
@@ -89,6 +90,9 @@ export async function sealBuild(options: SealBuildOptions): Promise<WrittenRecor
         ? await describeTemplate(entry, packerDir, varFiles, config.baseDir, options.settings.childEnv({ family: 'none' }))
         : { template: { dir: null, git_commit: null, hcl_sha256: null }, var_files: [] };
   const artifactId = manifest?.artifact_id ?? outcome.artifacts.at(-1)?.id ?? null;
+  // The install media staged for the line (goldsmith iso stage), newest first: the build mounted it from the datastore.
+  const media = readLatestMedia(config.records, entry?.key ?? options.line);
+  const stagedChecksum = media && entry?.os === 'linux' && media.run.iso.file === entry.iso_file ? `sha256:${media.run.iso.sha256}` : null;
   const details: BuildDetails = {
     line: entry?.key ?? options.line,
     job_id: options.jobId ?? null,
@@ -99,11 +103,12 @@ export async function sealBuild(options: SealBuildOptions): Promise<WrittenRecor
     ...described,
     install_media: {
       iso_path: entry?.iso_datastore_path && entry.iso_file ? `${entry.iso_datastore_path}/${entry.iso_file}` : (entry?.iso_datastore_path ?? null),
-      iso_checksum: entry?.os === 'windows' ? (entry.iso_checksum ?? null) : null,
+      iso_checksum: entry?.os === 'windows' ? (entry.iso_checksum ?? null) : stagedChecksum,
       files: [],
     },
     target: targetOf(entry, config, artifactId),
     artifact: { artifact_id: artifactId, packer_run_uuid: manifest?.packer_run_uuid ?? null, builder_type: manifest?.builder_type ?? null },
+    ...(media ? { media: { record: media.record, sums_sha256: media.sumsSha256 } } : {}),
     ...options.facts,
   };
   return writeRecord({

@@ -25,7 +25,7 @@ describe('auditRecords', () => {
       ['init', 0, true, true],
       ['promotion', 2, true, true],
     ]);
-    expect(report.summary).toEqual({ records: 3, init: 1, builds: 1, promotions: 1, revocations: 0, findings: 0, recordsWithFindings: 0, otherFindings: 0, signersChecked: true });
+    expect(report.summary).toEqual({ records: 3, init: 1, builds: 1, promotions: 1, revocations: 0, media: 0, findings: 0, recordsWithFindings: 0, otherFindings: 0, signersChecked: true });
   });
 
   it('reports findings with record, file, message and severity', async () => {

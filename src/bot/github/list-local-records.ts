@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { KIND_FOLDERS, RUN_FILE, SUMS_FILE, TIMESTAMP_PATTERN, type RecordKind } from '../../evidence/layout.js';
+import { KIND_FOLDERS, LINE_KINDS, RUN_FILE, SUMS_FILE, TIMESTAMP_PATTERN, type RecordKind } from '../../evidence/layout.js';
 
 /** One sealed record of the local records folder, with its place in the chain. */
 export interface LocalRecord {
@@ -43,7 +43,7 @@ export function listLocalRecords(root: string): LocalRecord[] {
   for (const ts of folders(join(root, KIND_FOLDERS.init)).filter((name) => TIMESTAMP_PATTERN.test(name))) {
     records.push(readRecord(root, `${KIND_FOLDERS.init}/${ts}`, 'init', null, ts));
   }
-  for (const kind of ['build', 'promotion', 'revocation'] as const) {
+  for (const kind of LINE_KINDS) {
     for (const line of folders(join(root, KIND_FOLDERS[kind]))) {
       for (const ts of folders(join(root, KIND_FOLDERS[kind], line)).filter((name) => TIMESTAMP_PATTERN.test(name))) {
         records.push(readRecord(root, `${KIND_FOLDERS[kind]}/${line}/${ts}`, kind, line, ts));

@@ -2,7 +2,7 @@ import { SUMS_FILE } from '../../evidence/layout.js';
 import { RECORDS_DIR } from './plan-records-tree.js';
 import type { GitTree } from './read-git-tree.js';
 
-const RECORD_SUMS = new RegExp(`^${RECORDS_DIR}/((?:init/[^/]+)|(?:(?:builds|promotions|revocations)/[^/]+/[^/]+))/${SUMS_FILE}$`);
+const RECORD_SUMS = new RegExp(`^${RECORDS_DIR}/((?:init/[^/]+)|(?:(?:builds|promotions|revocations|media)/[^/]+/[^/]+))/${SUMS_FILE}$`);
 
 /**
  * The record folders a tree holds under records/, named as the records root

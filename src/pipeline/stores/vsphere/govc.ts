@@ -69,10 +69,12 @@ export class Govc {
   /**
    * Runs `govc ...args`; throws GovcError on a non-zero exit, unless the
    * scrubbed stderr matches `tolerate` (such as "not found"). Error messages
-   * are scrubbed and say what to do.
+   * are scrubbed and say what to do. `timeoutMs` overrides the connection's
+   * timeout (an upload of a large file takes longer than one call).
    */
-  async run(args: readonly string[], options: { tolerate?: RegExp } = {}): Promise<GovcResult> {
+  async run(args: readonly string[], options: { tolerate?: RegExp; timeoutMs?: number } = {}): Promise<GovcResult> {
     const { connection } = this.options;
+    const timeoutMs = options.timeoutMs ?? connection.timeoutMs;
     const started = Date.now();
     const commandLine = `govc ${args.map(quote).join(' ')}`;
     const result = await execa(this.options.binary, args, {
@@ -80,7 +82,7 @@ export class Govc {
       extendEnv: false,
       reject: false,
       stdin: 'ignore',
-      timeout: connection.timeoutMs,
+      timeout: timeoutMs,
       killSignal: 'SIGKILL',
     });
     const clean = (text: unknown) => this.scrub(String(text ?? '').replace(TERMINAL_NOISE, '').trim());
@@ -88,14 +90,14 @@ export class Govc {
     const stderr = clean(result.stderr);
     const exitCode = result.timedOut ? -1 : (result.exitCode ?? -1);
     const output = [stdout, stderr].filter(Boolean).join('\n');
-    const status = result.timedOut ? `timed out after ${connection.timeoutMs / 1000} s` : (result as { code?: string }).code === 'ENOENT' ? 'not found' : `exit ${exitCode}`;
+    const status = result.timedOut ? `timed out after ${timeoutMs / 1000} s` : (result as { code?: string }).code === 'ENOENT' ? 'not found' : `exit ${exitCode}`;
     this.options.log?.(`${new Date().toISOString()} $ ${commandLine}\n${output ? `${output}\n` : ''}[${status}, ${Date.now() - started} ms]\n`);
     if ((result as { code?: string }).code === 'ENOENT') {
       throw new GovcError(`govc not found at ${this.options.binary}: run scripts/setup-infra, or set GOLDSMITH_GOVC to the govc executable`, '', false);
     }
     if (exitCode !== 0 && !(options.tolerate && !result.timedOut && options.tolerate.test(stderr))) {
       const unreachable = result.timedOut || UNREACHABLE.test(stderr);
-      const why = result.timedOut ? `vCenter ${connection.vcenter} did not answer within ${connection.timeoutMs / 1000} s` : stderr.replace(/^.*?govc: /, '') || `exit ${exitCode}`;
+      const why = result.timedOut ? `vCenter ${connection.vcenter} did not answer within ${timeoutMs / 1000} s` : stderr.replace(/^.*?govc: /, '') || `exit ${exitCode}`;
       const fix = unreachable ? `: check that vCenter ${connection.vcenter} is up and reachable (GOVC_URL), then retry` : '';
       throw new GovcError(`${commandLine} failed: ${why}${fix}`, stderr, unreachable);
     }

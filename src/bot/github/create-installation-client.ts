@@ -1,0 +1,31 @@
+import { Probot, ProbotOctokit } from 'probot';
+import type { GitHubAppCredentials } from '../../config/read-github-settings.js';
+import { scrubText } from '../../pipeline/scrub-text.js';
+import { fullNameOf, type GitHubClient, type RepoRef } from './github-client.js';
+import { scrubOutgoingRequests } from './scrub-outgoing-request.js';
+
+/**
+ * An Octokit authenticated as the GitHub App's installation on `ref`, for
+ * work outside a webhook (goldsmith iso check): the same app, the same
+ * scrubbing of outgoing requests as `goldsmith serve`'s.
+ *
+ * @example
+ * const client = await createInstallationClient(settings.github(cwd)!, { owner: 'acme', repo: 'images' }, secrets);
+ */
+export async function createInstallationClient(credentials: GitHubAppCredentials, ref: RepoRef, secrets: readonly string[], options: { throttle?: boolean } = {}): Promise<GitHubClient> {
+  const throttle = options.throttle ?? true;
+  const scrub = [credentials.webhookSecret, credentials.privateKey, ...secrets].filter((value) => value.length > 0);
+  const Octokit = ProbotOctokit.defaults((instanceOptions: Record<string, unknown>) => ({
+    ...instanceOptions,
+    ...(throttle ? {} : { throttle: { enabled: false }, retry: { enabled: false } }),
+  })).plugin(scrubOutgoingRequests(scrub));
+  const probot = new Probot({ appId: credentials.appId, privateKey: credentials.privateKey, secret: credentials.webhookSecret, baseUrl: credentials.baseUrl, Octokit, logLevel: 'warn' });
+  const appClient = await probot.auth();
+  let id: number;
+  try {
+    ({ data: { id } } = await appClient.rest.apps.getRepoInstallation({ ...ref }));
+  } catch (error) {
+    throw new Error(`the GitHub App (APP_ID ${credentials.appId}) is not installed on ${fullNameOf(ref)}, or cannot see it: install it there with the permissions in docs/github.md (${scrubText((error as Error).message, scrub)})`);
+  }
+  return (await probot.auth(id)) as GitHubClient;
+}

@@ -1,0 +1,144 @@
+import { createHash, type Hash } from 'node:crypto';
+import { closeSync, createReadStream, existsSync, mkdirSync, openSync, renameSync, rmSync, statSync, writeSync } from 'node:fs';
+import { join } from 'node:path';
+import { collectGarbage } from './collect-garbage.js';
+import { openMirrorUrl, type MirrorFetchOptions } from './open-mirror-url.js';
+
+export interface DownloadIsoOptions extends MirrorFetchOptions {
+  url: string;
+  /** The ISO's file name: the download becomes `<dir>/<file>`, `<dir>/<file>.partial` meanwhile. */
+  file: string;
+  dir: string;
+  /** The SHA-256 the mirror's sums file publishes. */
+  expectedSha256: string;
+  /** Largest ISO accepted (media.max_iso_bytes). */
+  maxBytes: number;
+  /** Told of progress: bytes on disk, and the whole size when the mirror says. */
+  onProgress?: (received: number, total: number | undefined) => void;
+}
+
+/** What the download left: the checked ISO on disk. */
+export interface DownloadedIso {
+  path: string;
+  sha256: string;
+  size: number;
+  /** Bytes a partial download from an earlier run already held (0 when it started afresh). */
+  resumedFrom: number;
+  /** True when `<dir>/<file>` was already there with the right SHA-256 (nothing downloaded). */
+  cached: boolean;
+}
+
+/** Bytes between two young-generation collections (collect-garbage.ts says why). */
+const COLLECT_EVERY = 2 * 1024 * 1024;
+
+async function hashInto(hash: Hash, path: string): Promise<number> {
+  let size = 0;
+  for await (const chunk of createReadStream(path, { highWaterMark: 1 << 20 }) as AsyncIterable<Buffer>) {
+    hash.update(chunk);
+    size += chunk.length;
+  }
+  return size;
+}
+
+/**
+ * Downloads an ISO to `<dir>/<file>.partial`, hashing it with SHA-256 as the
+ * bytes arrive (the file is never read back), then renames it to
+ * `<dir>/<file>` once the digest equals the published one. A partial download
+ * left by an interrupted run is resumed with an HTTP Range request (its bytes
+ * hashed first); a mirror that ignores the range restarts it. A wrong digest,
+ * or a body larger than `maxBytes`, deletes the partial file; an interrupted
+ * transfer keeps it for the next run.
+ *
+ * @example
+ * const iso = await downloadIso({ url, file: 'ubuntu-24.04.3-live-server-amd64.iso', dir: '.goldsmith/media', expectedSha256, maxBytes: 16 << 30, allowedRedirectHosts: [], idleTimeoutMs: 60_000 });
+ * iso.path // '.goldsmith/media/ubuntu-24.04.3-live-server-amd64.iso'
+ */
+export async function downloadIso(options: DownloadIsoOptions): Promise<DownloadedIso> {
+  mkdirSync(options.dir, { recursive: true });
+  const final = join(options.dir, options.file);
+  const partial = `${final}.partial`;
+  if (existsSync(final)) {
+    const hash = createHash('sha256');
+    const size = await hashInto(hash, final);
+    if (hash.digest('hex') === options.expectedSha256) return { path: final, sha256: options.expectedSha256, size, resumedFrom: 0, cached: true };
+    rmSync(final, { force: true });
+  }
+
+  let hash = createHash('sha256');
+  let offset = existsSync(partial) ? statSync(partial).size : 0;
+  if (offset > options.maxBytes) {
+    rmSync(partial, { force: true });
+    offset = 0;
+  }
+  if (offset > 0) await hashInto(hash, partial);
+  const { response, url } = await openMirrorUrl(options.url, options, offset > 0 ? { range: `bytes=${offset}-` } : {});
+  let resumedFrom = offset;
+  if (offset > 0 && response.statusCode !== 206) {
+    // The mirror sent the whole file: start again.
+    hash = createHash('sha256');
+    resumedFrom = 0;
+    offset = 0;
+  } else if (response.statusCode === 206) {
+    const start = /^bytes (\d+)-/.exec(String(response.headers['content-range'] ?? ''));
+    if (!start || Number(start[1]) !== offset) {
+      response.destroy();
+      rmSync(partial, { force: true });
+      throw new Error(`${url} answered the range request from byte ${offset} with ${response.headers['content-range'] ?? 'no Content-Range'}; the partial download was deleted, run again to start afresh`);
+    }
+  }
+  const length = Number(response.headers['content-length']);
+  const total = Number.isFinite(length) ? offset + length : undefined;
+  const tooLarge = () => new Error(`${url} is larger than ${options.maxBytes} bytes (media.max_iso_bytes): refused, the partial download was deleted; raise the limit if the ISO really is that large`);
+  if (total !== undefined && total > options.maxBytes) {
+    response.destroy();
+    rmSync(partial, { force: true });
+    throw tooLarge();
+  }
+
+  let received = offset;
+  let overLimit = false;
+  // Each chunk is hashed and written synchronously in the 'data' handler: no write queue builds up, so memory
+  // stays flat however fast the mirror is, and the socket is read only as fast as the disk takes the bytes.
+  const fd = openSync(partial, offset > 0 ? 'a' : 'w');
+  let collected = received;
+  try {
+    await new Promise<void>((resolve, reject) => {
+      response.setTimeout(options.idleTimeoutMs, () => response.destroy(Object.assign(new Error(`no byte for ${options.idleTimeoutMs / 1000} s`), { code: 'ETIMEDOUT' })));
+      response.on('data', (chunk: Buffer) => {
+        received += chunk.length;
+        if (received > options.maxBytes) {
+          overLimit = true;
+          response.destroy();
+          resolve();
+          return;
+        }
+        hash.update(chunk);
+        for (let written = 0; written < chunk.length; ) written += writeSync(fd, chunk, written);
+        options.onProgress?.(received, total);
+        if (received - collected >= COLLECT_EVERY) {
+          collectGarbage();
+          collected = received;
+        }
+      });
+      response.on('end', resolve);
+      response.on('error', reject);
+      response.on('close', () => (response.complete ? resolve() : reject(Object.assign(new Error('the connection closed early'), { code: 'ECONNRESET' }))));
+    });
+    if (!overLimit && total !== undefined && received < total) throw Object.assign(new Error('the connection closed early'), { code: 'ECONNRESET' });
+  } catch (error) {
+    response.destroy();
+    const why = (error as NodeJS.ErrnoException).code ?? (error as Error).message;
+    throw new Error(`the download of ${options.file} from ${url} was interrupted after ${received}${total ? ` of ${total}` : ''} bytes (${why}); run the same command again to resume it`);
+  } finally {
+    closeSync(fd);
+    if (overLimit) rmSync(partial, { force: true });
+  }
+  if (overLimit) throw tooLarge();
+  const sha256 = hash.digest('hex');
+  if (sha256 !== options.expectedSha256) {
+    rmSync(partial, { force: true });
+    throw new Error(`${options.file} from ${url} has SHA-256 ${sha256}, but the sums file publishes ${options.expectedSha256}: the download was deleted; try again, or another mirror`);
+  }
+  renameSync(partial, final);
+  return { path: final, sha256, size: received, resumedFrom, cached: false };
+}
