@@ -5,7 +5,7 @@ import { describe, expect, it } from 'vitest';
 import { auditRecords } from '../../src/audit/audit-records.js';
 import { parseAllowedSigners } from '../../src/audit/parse-allowed-signers.js';
 import type { MediaDetails } from '../../src/evidence/run-schema.js';
-import { writeMediaRecord, writeRecord } from '../../src/evidence/write-record.js';
+import { writeMediaRecord, writeRecord, writeRevocationRecord } from '../../src/evidence/write-record.js';
 import { buildDetails, makeSigner, makeTempDir } from '../helpers/write-chain.js';
 
 const details: MediaDetails = {
@@ -30,7 +30,13 @@ async function chain() {
   const log = join(dir, 'packer.log');
   writeFileSync(log, 'built\n');
   const media = await writeMediaRecord({ root, signer, details });
-  await writeRecord({ root, signer, content: { kind: 'build', details: buildDetails('ubuntu-24.04'), log } });
+  const build = await writeRecord({ root, signer, content: { kind: 'build', details: buildDetails('ubuntu-24.04'), log } });
+  // A revocation too, so that the assessor's script is shown to walk every kind of record folder.
+  await writeRevocationRecord({
+    root,
+    signer,
+    details: { action: 'revoke', line: 'ubuntu-24.04', requested_by: { source: 'cli', user: 'erin' }, reason: 'wrong ISO', build: { record: build.record, sums_sha256: build.sumsSha256 }, pull_request: null },
+  });
   const audit = () => auditRecords(root, { allowedSigners: parseAllowedSigners(readFileSync(allowedSigners, 'utf8'), 'allowed_signers') });
   return { dir, root, media, audit, allowedSigners };
 }
@@ -51,11 +57,11 @@ describe('media records', () => {
     expect(readme).toContain(`The ISO \`${details.iso.file}\` (3213064192 bytes) has SHA-256 \`${details.iso.sha256}\``);
     const report = await audit();
     expect(report.findings).toEqual([]);
-    expect(report.summary).toMatchObject({ records: 3, init: 1, builds: 1, promotions: 0, media: 1 });
+    expect(report.summary).toMatchObject({ records: 4, init: 1, builds: 1, promotions: 0, revocations: 1, media: 1 });
     expect(report.records.map((record) => [record.kind, record.seq])).toContainEqual(['media', 1]);
   });
 
-  it("docs/assessor.md's whole-folder script checks media records too: no seq gap, a tampered one is named", async () => {
+  it("docs/assessor.md's whole-folder script checks media and revocation records too: no seq gap, a tampered one is named", async () => {
     const { dir, root, media, allowedSigners } = await chain();
     const script = join(dir, 'verify-records.sh');
     writeFileSync(script, wholeFolderScript());
