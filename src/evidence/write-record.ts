@@ -265,11 +265,10 @@ export async function writeRecord(options: WriteRecordOptions): Promise<WrittenR
   const temporary = makeTemporary(root, content.kind, line);
   try {
     let draft: Draft;
-    if (content.kind === 'revocation') {
-      draft = { kind: 'revocation', line, temporary, log: undefined, extra: {}, runOf: (common) => ({ ...common, kind: 'revocation', ...content.details }) };
-    } else if (content.kind === 'media') {
+    if (content.kind === 'revocation' || content.kind === 'media') {
       // No log: the record is its run.json, README, PREV and sums.
-      draft = { kind: 'media', line, temporary, log: undefined, extra: {}, runOf: (common) => ({ ...common, kind: 'media', ...content.details }) };
+      const { kind, details } = content;
+      draft = { kind, line, temporary, log: undefined, extra: {}, runOf: (common) => ({ ...common, kind, ...details }) as Run };
     } else {
       const logName = logFileOf(content.kind)!;
       // The log is copied, hashed and scanned before the lock: only the small files are written while other writers wait.
@@ -308,35 +307,4 @@ export async function writeRecord(options: WriteRecordOptions): Promise<WrittenR
   } finally {
     rmSync(temporary, { recursive: true, force: true });
   }
-}
-
-/**
- * Seals a revocation record (kind `revocation`: revoke or unrevoke one
- * build) into the same chain, under the same lock, signed like the others.
- *
- * @example
- * const sealed = await writeRevocationRecord({
- *   root: 'records',
- *   signer,
- *   details: { action: 'revoke', line: 'ubuntu-24.04', requested_by: { source: 'cli', user: 'alice' }, reason: 'CVE-2026-1234 in the base image',
- *              build: { record: 'builds/ubuntu-24.04/20261124T090300Z', sums_sha256: '3f5a…' }, pull_request: null },
- * });
- * console.log(sealed.record); // revocations/ubuntu-24.04/20261125T101500Z
- */
-export function writeRevocationRecord(options: Omit<WriteRecordOptions, 'content'> & { details: RevocationDetails }): Promise<WrittenRecord> {
-  const { details, ...rest } = options;
-  return writeRecord({ ...rest, content: { kind: 'revocation', details } });
-}
-
-/**
- * Seals a media record (docs/media.md): the ISO staged for a line, chained and
- * signed like every other record. It carries no log.
- *
- * @example
- * const sealed = await writeMediaRecord({ root: 'records', signer, details: { line: 'ubuntu-24.04', requested_by, iso, datastore_path, uploaded: true, target } });
- * sealed.record // media/ubuntu-24.04/20261130T060000Z
- */
-export async function writeMediaRecord(options: Omit<WriteRecordOptions, 'content'> & { details: MediaDetails }): Promise<WrittenRecord> {
-  const { details, ...rest } = options;
-  return writeRecord({ ...rest, content: { kind: 'media', details } });
 }

@@ -2,7 +2,8 @@ import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import type { RevocationDetails } from '../../src/evidence/run-schema.js';
-import { writeRecord, writeRevocationRecord } from '../../src/evidence/write-record.js';
+import { writeRecord } from '../../src/evidence/write-record.js';
+import { writeRevocationRecord } from '../../src/evidence/write-revocation-record.js';
 import { runCli } from '../helpers/run-cli.js';
 import { promotionDetails, writeChain, type Chain } from '../helpers/write-chain.js';
 

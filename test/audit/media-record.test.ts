@@ -5,7 +5,9 @@ import { describe, expect, it } from 'vitest';
 import { auditRecords } from '../../src/audit/audit-records.js';
 import { parseAllowedSigners } from '../../src/audit/parse-allowed-signers.js';
 import type { MediaDetails } from '../../src/evidence/run-schema.js';
-import { writeMediaRecord, writeRecord, writeRevocationRecord } from '../../src/evidence/write-record.js';
+import { writeMediaRecord } from '../../src/evidence/write-media-record.js';
+import { writeRecord } from '../../src/evidence/write-record.js';
+import { writeRevocationRecord } from '../../src/evidence/write-revocation-record.js';
 import { buildDetails, makeSigner, makeTempDir } from '../helpers/write-chain.js';
 
 const details: MediaDetails = {

@@ -2,7 +2,8 @@ import { cpSync, existsSync, mkdirSync, readFileSync, writeFileSync } from 'node
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { reportModelSchema, type ReportModel } from '../../src/audit/report-model.js';
-import { writeRecord, writeRevocationRecord } from '../../src/evidence/write-record.js';
+import { writeRecord } from '../../src/evidence/write-record.js';
+import { writeRevocationRecord } from '../../src/evidence/write-revocation-record.js';
 import { runCli } from '../helpers/run-cli.js';
 import { buildDetails, makeSigner, makeTempDir, promotionDetails } from '../helpers/write-chain.js';
 import { edit } from './helpers/tamper.js';

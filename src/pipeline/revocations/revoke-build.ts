@@ -4,7 +4,8 @@ import { findRevocation, type RevocationRecord } from '../../evidence/find-revoc
 import { readLiveBuild } from '../../evidence/read-live-build.js';
 import { resolveBuildRecord } from '../../evidence/resolve-build-record.js';
 import { revocationReasonSchema, type Requester, type RevocationDetails, type RevocationRun } from '../../evidence/run-schema.js';
-import { writeRevocationRecord, type RecordSigner, type WrittenRecord } from '../../evidence/write-record.js';
+import type { RecordSigner, WrittenRecord } from '../../evidence/write-record.js';
+import { writeRevocationRecord } from '../../evidence/write-revocation-record.js';
 
 /** Why a revocation was not written: `usage` (exit 2: unknown record, no reason) or `refused` (exit 1: nothing to do). */
 export class RevocationError extends Error {
