@@ -98,6 +98,7 @@ program
   .option('--to <day>', 'last day of the period, YYYY-MM-DD (UTC, inclusive; default: the newest record)')
   .option('--format <format>', 'html (one self-contained page, for people and for printing) or json (the same data, for tools)', 'html')
   .addOption(new Option('--allowed-signers <file>', 'ssh-keygen allowed_signers file; signatures are then required to be by a listed key'))
+  .option('--matrix <file>', "packer/matrix.json: adds each line's live template, its age, and whether it is older than the line's max_age_days")
   .addHelpText(
     'after',
     '\nThe audit numbers and findings are those of "goldsmith audit DIR --json" (always over the whole folder).\n' +
@@ -107,7 +108,7 @@ program
       'Example:\n  goldsmith report records/ --from 2026-10-01 --to 2026-12-31 --allowed-signers allowed_signers --out report.html\n' +
       '  goldsmith report records/ --format json --out report.json',
   )
-  .action(async (dir: string, options: { out: string; from?: string; to?: string; format?: string; allowedSigners?: string }) => {
+  .action(async (dir: string, options: { out: string; from?: string; to?: string; format?: string; allowedSigners?: string; matrix?: string }) => {
     const { reportCommand } = await import('./commands/report.js');
     done(await reportCommand(dir, options, { stdout: process.stdout, stderr: process.stderr }));
   });

@@ -1,6 +1,8 @@
 import { createHash } from 'node:crypto';
 import { join } from 'node:path';
+import type { MatrixEntry } from '../config/matrix-schema.js';
 import { RUN_FILE, SUMS_FILE } from '../evidence/layout.js';
+import { readLineHealth } from '../evidence/read-line-health.js';
 import { runSchema, type Requester, type Run } from '../evidence/run-schema.js';
 import { GOLDSMITH_VERSION } from '../evidence/version.js';
 import { auditRecords } from './audit-records.js';
@@ -18,7 +20,25 @@ export interface ReportOptions {
   allowedSigners?: readonly AllowedSigner[];
   /** The allowed_signers file as given, for the commands the report prints. */
   allowedSignersFile?: string;
+  /** The matrix (its path and entries) whose lines' live templates are aged against their max_age_days. */
+  matrix?: { path: string; entries: readonly MatrixEntry[] };
   now?: Date;
+}
+
+/** Each matrix line's live template, aged as of `now` from the records alone (evidence/read-line-health). */
+function templatesOf(root: string, matrix: ReportOptions['matrix'], now: Date): ReportModel['templates'] {
+  const lines = (matrix?.entries ?? []).map((entry) => {
+    const health = readLineHealth(root, entry, now);
+    return {
+      line: entry.key,
+      live_build: health.live?.build.record ?? null,
+      age_days: health.ageDays ?? null,
+      max_age_days: health.maxAgeDays ?? null,
+      expired: health.expired,
+      revoked: health.revoked !== undefined,
+    };
+  });
+  return { matrix: matrix?.path ?? null, as_of: now.toISOString(), lines };
 }
 
 /** run.json as the schema reads it, or undefined: the audit names what is wrong with it. */
@@ -148,6 +168,7 @@ export async function buildReportModel(root: string, options: ReportOptions): Pr
     revocations: revocations
       .filter((entry) => inPeriod(entry.at, options.period))
       .map((entry) => ({ record: entry.record, action: entry.action, at: entry.at, line: entry.line, requester: entry.requester, reason: entry.reason, build: entry.build })),
+    templates: templatesOf(root, options.matrix, options.now ?? new Date()),
     audit: { ok, summary, findings, notices },
     chain: { records: summary.records, length: report.chain.length, head: report.chain.head && { record: report.chain.head.record, sums_sha256: report.chain.head.sumsSha256 }, intact: report.chain.intact },
     signers: { checked: summary.signersChecked, allowed_signers: options.allowedSignersFile ?? null, keys },

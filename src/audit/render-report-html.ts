@@ -51,9 +51,24 @@ function revocationSection(model: ReportModel): string {
     .join('\n');
   const revoked = model.changes.filter((change) => change.revoked);
   const flagged = revoked.length === 0 ? '<p>No change of the period builds or puts live a revoked build.</p>' : `<p class="revoked">${plural(revoked.length, 'change')} of the period ${revoked.length === 1 ? 'is' : 'are'} flagged REVOKED in the table above.</p>`;
-  return `<section id="revocations"><h2>2. Revoked builds</h2>
+  return `<section id="revocations"><h2>2. Revoked builds and template age</h2>
 <p>A build is revoked when the newest revocation record naming its evidence digest says "revoke": it must never be promoted again.</p>${flagged}
-${rows ? `<table><thead><tr><th>When (UTC)</th><th>Action</th><th>Line</th><th>Build</th><th>By</th><th>Reason</th><th>Record</th></tr></thead><tbody>${rows}</tbody></table>` : '<p class="na">No revocation records in the period.</p>'}</section>`;
+${rows ? `<table><thead><tr><th>When (UTC)</th><th>Action</th><th>Line</th><th>Build</th><th>By</th><th>Reason</th><th>Record</th></tr></thead><tbody>${rows}</tbody></table>` : '<p class="na">No revocation records in the period.</p>'}
+${templateAge(model.templates)}</section>`;
+}
+
+function templateAge(templates: ReportModel['templates']): string {
+  if (templates.matrix === null) return '<h3>Template age</h3><p class="na">Not shown: pass <code>--matrix packer/matrix.json</code> to age each line\'s live template against its <code>max_age_days</code>.</p>';
+  const rows = templates.lines
+    .map((line) => {
+      const state = line.revoked ? '<span class="revoked">REVOKED</span>' : line.expired ? '<span class="fail">EXPIRED</span>' : line.live_build === null ? '<span class="na">never promoted</span>' : '<span class="pass">ok</span>';
+      return `<tr><td>${e(line.line)}</td><td>${line.live_build ? `<code>${e(line.live_build)}</code>` : '<span class="na">none</span>'}</td><td>${line.age_days ?? '<span class="na">unknown</span>'}</td><td>${line.max_age_days ?? '<span class="na">none</span>'}</td><td>${state}</td></tr>`;
+    })
+    .join('\n');
+  const expired = templates.lines.filter((line) => line.expired).length;
+  return `<h3>Template age</h3>
+<p id="templates-expired" class="${expired > 0 ? 'fail' : ''}">${plural(expired, 'line')} of <code>${e(templates.matrix)}</code> ${expired === 1 ? 'has a live template' : 'have live templates'} older than ${expired === 1 ? 'its' : 'their'} <code>max_age_days</code>, as of ${e(templates.as_of)}. The live template is the build named by the line's newest promotion record; its age counts from that build's end.</p>
+<table><thead><tr><th>Line</th><th>Live template's build</th><th>Age (days)</th><th>max_age_days</th><th>State</th></tr></thead><tbody>${rows || '<tr><td colspan="5">no lines</td></tr>'}</tbody></table>`;
 }
 
 function chainSection(model: ReportModel): string {

@@ -71,6 +71,24 @@ export const reportModelSchema = z.object({
   revoked: z.number(),
   changes: z.array(reportChangeSchema),
   revocations: z.array(reportRevocationSchema),
+  /**
+   * Each line's live template (the build its newest promotion record names) as of `as_of`, its age, and
+   * whether it is older than the line's max_age_days; only with --matrix (`matrix` null otherwise).
+   */
+  templates: z.object({
+    matrix: z.string().nullable(),
+    as_of: z.string(),
+    lines: z.array(
+      z.object({
+        line: z.string(),
+        live_build: z.string().nullable(),
+        age_days: z.number().nullable(),
+        max_age_days: z.number().nullable(),
+        expired: z.boolean(),
+        revoked: z.boolean(),
+      }),
+    ),
+  }),
   /** `goldsmith audit`'s verdict over the whole folder: the same numbers as `goldsmith audit --json`. */
   audit: z.object({
     ok: z.boolean(),
@@ -106,5 +124,6 @@ export const reportModelSchema = z.object({
 export type ReportModel = z.infer<typeof reportModelSchema>;
 export type ReportChange = z.infer<typeof reportChangeSchema>;
 export type ReportRevocation = z.infer<typeof reportRevocationSchema>;
+export type ReportTemplates = ReportModel['templates'];
 export type ReportControl = z.infer<typeof reportControlSchema>;
 export type FourEyes = z.infer<typeof fourEyesSchema>;

@@ -6,6 +6,8 @@ import { buildReportModel } from '../audit/build-report-model.js';
 import { parseAllowedSigners, type AllowedSigner } from '../audit/parse-allowed-signers.js';
 import { parseReportPeriod } from '../audit/parse-report-period.js';
 import { renderReportHtml } from '../audit/render-report-html.js';
+import { loadMatrix } from '../config/load-matrix.js';
+import type { MatrixEntry } from '../config/matrix-schema.js';
 
 export interface ReportCommandOptions {
   from?: string;
@@ -13,6 +15,15 @@ export interface ReportCommandOptions {
   out: string;
   format?: string;
   allowedSigners?: string;
+  matrix?: string;
+}
+
+function readMatrix(path: string): { path: string; entries: MatrixEntry[] } {
+  try {
+    return { path, entries: loadMatrix(path) };
+  } catch (error) {
+    throw new AuditInputError(`--matrix ${path}: ${(error as Error).message}`);
+  }
 }
 
 const formatSchema = z.enum(['html', 'json'], { error: '--format must be html or json' });
@@ -54,6 +65,7 @@ export async function reportCommand(dir: string, options: ReportCommandOptions, 
     const model = await buildReportModel(dir, {
       period,
       allowedSigners,
+      matrix: options.matrix ? readMatrix(options.matrix) : undefined,
       // Absolute, because the report's commands run from inside the records folder.
       allowedSignersFile: options.allowedSigners ? resolve(options.allowedSigners) : undefined,
     });

@@ -1,7 +1,7 @@
 import type { Settings } from '../config/settings.js';
 import type { LoadedConfig } from '../config/load-config.js';
 import { loadMatrix } from '../config/load-matrix.js';
-import { describeLineHealth, readLineHealth, type LineHealth } from '../pipeline/revocations/read-line-health.js';
+import { describeLineHealth, readLineHealth, type LineHealth } from '../evidence/read-line-health.js';
 import { listLineTemplates, type LineTemplates } from '../pipeline/stores/list-line-templates.js';
 
 /** The live template of each listed line, as the records say: its build, age, limit, revocation. */

@@ -116,6 +116,29 @@ describe('goldsmith report --format json', () => {
     expect(exitCode).toBe(1);
   });
 
+  it('with --matrix, ages each line\'s live template against its max_age_days, and says so in the page', async () => {
+    const matrix = join(dir, 'matrix.json');
+    const entry = (key: string, extra: Record<string, unknown>) => ({ key, enabled: true, os: 'linux', dist: 'ubuntu', version: '24.04', platform: 'local', build_dir: 'ok', config: 'ok.pkrvars.hcl', base_name: key, ...extra });
+    writeFileSync(matrix, JSON.stringify([entry('ubuntu-24.04', { max_age_days: 10 }), entry('debian-12', {})]));
+    const { model } = await report([chain.root, '--matrix', matrix], dir);
+    // The live ubuntu template is build A (promoted, then restored by the rollback), finished 2026-11-01: over 10 days old by now.
+    expect(model.templates.matrix).toBe(matrix);
+    expect(model.templates.lines).toEqual([
+      { line: 'ubuntu-24.04', live_build: chain.a.record, age_days: expect.any(Number), max_age_days: 10, expired: true, revoked: false },
+      { line: 'debian-12', live_build: null, age_days: null, max_age_days: null, expired: false, revoked: false },
+    ]);
+    expect(model.templates.lines[0]!.age_days).toBeGreaterThan(10);
+    const html = join(dir, 'aged.html');
+    expect((await runCli(['report', chain.root, '--matrix', matrix, '--out', html])).exitCode).toBe(1);
+    expect(readFileSync(html, 'utf8')).toMatch(/1 line of <code>[^<]*matrix\.json<\/code> has a live template older than its <code>max_age_days<\/code>/);
+    expect(readFileSync(html, 'utf8')).toContain('EXPIRED');
+
+    const broken = await runCli(['report', chain.root, '--matrix', join(dir, 'nope.json'), '--out', join(dir, 'x.html')]);
+    expect(broken.exitCode).toBe(2);
+    expect(broken.stderr).toContain('--matrix');
+    expect(existsSync(join(dir, 'x.html'))).toBe(false);
+  });
+
   it('flags a revoked build, and the promotion that put it live, until a newer record unrevokes it', async () => {
     const copy = join(makeTempDir('goldsmith-report-model-'), 'records');
     cpSync(chain.root, copy, { recursive: true, verbatimSymlinks: true });

@@ -5,7 +5,7 @@ import { writeRecord } from '../../src/evidence/write-record.js';
 import { BuildQueue } from '../../src/pipeline/build-queue.js';
 import { jobStorePathOf, openJobStore } from '../../src/pipeline/open-job-store.js';
 import { expiredFirst } from '../../src/pipeline/revocations/expired-first.js';
-import { readLineHealth } from '../../src/pipeline/revocations/read-line-health.js';
+import { readLineHealth } from '../../src/evidence/read-line-health.js';
 import { startSchedule } from '../../src/pipeline/run-schedule.js';
 import { ScheduleStore } from '../../src/pipeline/schedule-store.js';
 import { makePipelineEnv } from '../helpers/pipeline-env.js';

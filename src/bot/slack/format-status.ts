@@ -1,7 +1,7 @@
 import { formatElapsed } from '../../pipeline/format-job.js';
 import type { JobStore } from '../../pipeline/job-store.js';
 import type { Job } from '../../pipeline/job-types.js';
-import { describeLineHealth, type LineHealth } from '../../pipeline/revocations/read-line-health.js';
+import { describeLineHealth, type LineHealth } from '../../evidence/read-line-health.js';
 import { readJobOverview, type JobOverview } from './recent-jobs.js';
 import { codeBlock, describeRequester, escapeMrkdwn, formatUtc } from './slack-text.js';
 

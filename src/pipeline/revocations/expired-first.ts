@@ -1,5 +1,5 @@
 import type { Matrix } from '../../config/matrix-schema.js';
-import type { LineHealth } from './read-line-health.js';
+import type { LineHealth } from '../../evidence/read-line-health.js';
 
 /**
  * The schedule's selectors with the expired lines first: `all` is spelt out

@@ -2,7 +2,7 @@ import type { LoadedConfig } from '../../config/load-config.js';
 import type { Matrix } from '../../config/matrix-schema.js';
 import type { Settings } from '../../config/settings.js';
 import type { RecordSigner } from '../../evidence/write-record.js';
-import { readLineHealth, type LineHealth } from './read-line-health.js';
+import { readLineHealth, type LineHealth } from '../../evidence/read-line-health.js';
 import { revokeBuild, type RevocationOutcome, type RevocationRequest } from './revoke-build.js';
 
 /**

@@ -1,6 +1,6 @@
-import type { MatrixEntry } from '../../config/matrix-schema.js';
-import { activeRevocation, type RevocationRecord } from '../../evidence/find-revocation.js';
-import { readLiveBuild, type LiveBuild } from '../../evidence/read-live-build.js';
+import type { MatrixEntry } from '../config/matrix-schema.js';
+import { activeRevocation, type RevocationRecord } from './find-revocation.js';
+import { readLiveBuild, type LiveBuild } from './read-live-build.js';
 
 /** What the records say of a line's live template: which build it is, whether it is revoked, how old it is. */
 export interface LineHealth {
