@@ -17,6 +17,12 @@ const linuxDiscoverySchema = z.object({
   pattern: z.string().min(1),
 });
 
+/** An ISO's file name: it becomes a local path (iso stage's download folder) and a datastore path, so never a path itself. */
+const isoFileSchema = z
+  .string()
+  .min(1)
+  .regex(/^[^/\\\0.][^/\\\0]*$/, 'give the ISO\'s file name alone (no folder, no leading dot), such as ubuntu-24.04.3-live-server-amd64.iso');
+
 const entryBaseSchema = z.object({
   key: lineKeySchema,
   aliases: z.array(lineKeySchema).default([]),
@@ -67,14 +73,14 @@ const linuxEntrySchema = entryBaseSchema.extend({
   os: z.literal('linux'),
   iso_url: z.string().url().optional(),
   sums_url: z.string().url().optional(),
-  iso_file: z.string().min(1).optional(),
+  iso_file: isoFileSchema.optional(),
   discover: linuxDiscoverySchema.optional(),
 }).strict();
 
 const windowsEntrySchema = entryBaseSchema.extend({
   os: z.literal('windows'),
   /** Windows media is staged by hand on the datastore: its file name and published SHA-256. */
-  iso_file: z.string().min(1),
+  iso_file: isoFileSchema,
   iso_checksum: z.string().regex(/^(sha256:)?[0-9a-f]{64}$/i, 'give the ISO SHA-256 as 64 hex digits').optional(),
   edition: z.string().min(1),
 }).strict();

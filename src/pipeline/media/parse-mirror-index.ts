@@ -16,11 +16,16 @@ export function parseMirrorIndex(html: string): string[] {
     if (/^[a-z][a-z0-9+.-]*:/i.test(href) || href.startsWith('/')) continue;
     href = href.replace(/^\.\//, '').split(/[?#]/)[0]!;
     if (href.includes('/')) continue;
+    let name: string;
     try {
-      names.add(decodeURIComponent(href));
+      name = decodeURIComponent(href);
     } catch {
       continue;
     }
+    // Checked again once decoded: `..%2Fetc%2Fx.iso` must not become a path, since the name ends up in a
+    // file path (the download folder), a datastore path and a pull request bumping the matrix.
+    if (/[/\\\0]/.test(name) || name.startsWith('.')) continue;
+    names.add(name);
   }
   return [...names];
 }
