@@ -1,11 +1,11 @@
-import { readFileSync, writeFileSync } from 'node:fs';
-import { relative, resolve, isAbsolute } from 'node:path';
+import { writeFileSync } from 'node:fs';
 import { AuditInputError } from './audit-input-error.js';
 import { auditRecords } from './audit-records.js';
 import { formatJsonReport } from './format-json-report.js';
 import { formatJunitReport } from './format-junit-report.js';
 import { formatTextReport } from './format-text-report.js';
-import { parseAllowedSigners, type AllowedSigner } from './parse-allowed-signers.js';
+import { isInsideFolder } from './is-inside-folder.js';
+import { readAllowedSignersFile } from './read-allowed-signers-file.js';
 
 export interface AuditCommandOptions {
   json?: boolean;
@@ -24,21 +24,6 @@ function write(stream: NodeJS.WritableStream, text: string): Promise<void> {
   });
 }
 
-function readAllowedSigners(file: string): AllowedSigner[] {
-  let text: string;
-  try {
-    text = readFileSync(file, 'utf8');
-  } catch (error) {
-    throw new AuditInputError(`cannot read --allowed-signers ${file}: ${(error as NodeJS.ErrnoException).code ?? (error as Error).message}; get allowed_signers from your platform team`);
-  }
-  return parseAllowedSigners(text, file);
-}
-
-function isInside(path: string, folder: string): boolean {
-  const rel = relative(resolve(folder), resolve(path));
-  return rel === '' || (!rel.startsWith('..') && !isAbsolute(rel));
-}
-
 /**
  * `goldsmith audit [dir]`: audits the records folder and prints the report
  * (text, or JSON with `json`), also writing JUnit XML to `junit`. Returns the
@@ -49,10 +34,10 @@ function isInside(path: string, folder: string): boolean {
  */
 export async function runAuditCommand(dir: string, options: AuditCommandOptions, io: AuditCommandIo): Promise<number> {
   try {
-    if (options.junit && isInside(options.junit, dir)) {
+    if (options.junit && isInsideFolder(options.junit, dir)) {
       throw new AuditInputError(`--junit ${options.junit} is inside the records folder, which the audit never writes to; write the report elsewhere`);
     }
-    const allowedSigners = options.allowedSigners ? readAllowedSigners(options.allowedSigners) : undefined;
+    const allowedSigners = options.allowedSigners ? readAllowedSignersFile(options.allowedSigners) : undefined;
     const report = await auditRecords(dir, { allowedSigners });
     if (options.junit) {
       try {

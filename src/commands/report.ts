@@ -1,9 +1,10 @@
-import { readFileSync, writeFileSync } from 'node:fs';
-import { isAbsolute, relative, resolve } from 'node:path';
+import { writeFileSync } from 'node:fs';
+import { resolve } from 'node:path';
 import { z } from 'zod';
 import { AuditInputError } from '../audit/audit-input-error.js';
 import { buildReportModel } from '../audit/build-report-model.js';
-import { parseAllowedSigners, type AllowedSigner } from '../audit/parse-allowed-signers.js';
+import { isInsideFolder } from '../audit/is-inside-folder.js';
+import { readAllowedSignersFile } from '../audit/read-allowed-signers-file.js';
 import { parseReportPeriod } from '../audit/parse-report-period.js';
 import { renderReportHtml } from '../audit/render-report-html.js';
 import { loadMatrix } from '../config/load-matrix.js';
@@ -28,21 +29,6 @@ function readMatrix(path: string): { path: string; entries: MatrixEntry[] } {
 
 const formatSchema = z.enum(['html', 'json'], { error: '--format must be html or json' });
 
-function readAllowedSigners(file: string): AllowedSigner[] {
-  let text: string;
-  try {
-    text = readFileSync(file, 'utf8');
-  } catch (error) {
-    throw new AuditInputError(`cannot read --allowed-signers ${file}: ${(error as NodeJS.ErrnoException).code ?? (error as Error).message}; get allowed_signers from your platform team`);
-  }
-  return parseAllowedSigners(text, file);
-}
-
-function isInside(path: string, folder: string): boolean {
-  const rel = relative(resolve(folder), resolve(path));
-  return rel === '' || (!rel.startsWith('..') && !isAbsolute(rel));
-}
-
 const count = (n: number, word: string): string => `${n} ${word}${n === 1 ? '' : 's'}`;
 
 /**
@@ -60,8 +46,8 @@ export async function reportCommand(dir: string, options: ReportCommandOptions, 
     const format = formatSchema.safeParse(options.format ?? 'html');
     if (!format.success) throw new AuditInputError(`--format ${options.format} is not known: --format must be html or json`);
     const period = parseReportPeriod({ from: options.from, to: options.to });
-    if (isInside(options.out, dir)) throw new AuditInputError(`--out ${options.out} is inside the records folder, which goldsmith never writes reports into; write the report elsewhere`);
-    const allowedSigners = options.allowedSigners ? readAllowedSigners(options.allowedSigners) : undefined;
+    if (isInsideFolder(options.out, dir)) throw new AuditInputError(`--out ${options.out} is inside the records folder, which goldsmith never writes reports into; write the report elsewhere`);
+    const allowedSigners = options.allowedSigners ? readAllowedSignersFile(options.allowedSigners) : undefined;
     const model = await buildReportModel(dir, {
       period,
       allowedSigners,
