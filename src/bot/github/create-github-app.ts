@@ -8,8 +8,9 @@ import { SIGNATURE_NAMESPACE } from '../../evidence/sshsig.js';
 import type { RecordSigner } from '../../evidence/write-record.js';
 import { jobStorePathOf } from '../../pipeline/open-job-store.js';
 import type { BuildThreadNotifier, GitHubAppContext, JobEvents } from './github-app-context.js';
-import { fullNameOf, parseRepoRef, type GitHubClient } from './github-client.js';
+import { parseRepoRef, type GitHubClient } from './github-client.js';
 import { GitHubStore } from './github-store.js';
+import { authenticateInstallation } from './authenticate-installation.js';
 import { guardGitHubWebhooks } from './guard-github-webhooks.js';
 import { handleIssueComment } from './handle-issue-comment.js';
 import { handlePullRequestPush } from './handle-pull-request-push.js';
@@ -176,14 +177,7 @@ export async function createGitHubApp(options: GitHubAppOptions): Promise<GitHub
   let installation: GitHubClient | undefined;
   const installationClient = async (): Promise<GitHubClient> => {
     if (installation) return installation;
-    const appClient = await probot.auth();
-    let id: number;
-    try {
-      ({ data: { id } } = await appClient.rest.apps.getRepoInstallation({ ...ref }));
-    } catch (error) {
-      throw new Error(`the GitHub App (APP_ID ${credentials.appId}) is not installed on ${fullNameOf(ref)}, or cannot see it: install it there with the permissions in docs/github.md (${scrubText((error as Error).message, secrets)})`);
-    }
-    installation = (await probot.auth(id)) as GitHubClient;
+    installation = await authenticateInstallation(probot, credentials.appId, ref, secrets);
     return installation;
   };
 

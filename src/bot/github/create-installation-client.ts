@@ -1,7 +1,7 @@
 import { Probot, ProbotOctokit } from 'probot';
 import type { GitHubAppCredentials } from '../../config/read-github-settings.js';
-import { scrubText } from '../../pipeline/scrub-text.js';
-import { fullNameOf, type GitHubClient, type RepoRef } from './github-client.js';
+import { authenticateInstallation } from './authenticate-installation.js';
+import type { GitHubClient, RepoRef } from './github-client.js';
 import { scrubOutgoingRequests } from './scrub-outgoing-request.js';
 
 /**
@@ -20,12 +20,5 @@ export async function createInstallationClient(credentials: GitHubAppCredentials
     ...(throttle ? {} : { throttle: { enabled: false }, retry: { enabled: false } }),
   })).plugin(scrubOutgoingRequests(scrub));
   const probot = new Probot({ appId: credentials.appId, privateKey: credentials.privateKey, secret: credentials.webhookSecret, baseUrl: credentials.baseUrl, Octokit, logLevel: 'warn' });
-  const appClient = await probot.auth();
-  let id: number;
-  try {
-    ({ data: { id } } = await appClient.rest.apps.getRepoInstallation({ ...ref }));
-  } catch (error) {
-    throw new Error(`the GitHub App (APP_ID ${credentials.appId}) is not installed on ${fullNameOf(ref)}, or cannot see it: install it there with the permissions in docs/github.md (${scrubText((error as Error).message, scrub)})`);
-  }
-  return (await probot.auth(id)) as GitHubClient;
+  return authenticateInstallation(probot, credentials.appId, ref, scrub);
 }
