@@ -52,6 +52,7 @@ program
   .requiredOption('--line <line>', 'the OS line (a matrix key or alias when packer/matrix.json exists)')
   .requiredOption('--log <file>', "the build's log: packer build -machine-readable output, with PACKER_LOG=1 lines")
   .option('--manifest <file>', "the Packer manifest post-processor's output (artifact_id, packer_run_uuid)")
+  .option('--packer-provenance <file>', "the provenance Packer's provenance post-processor wrote (required for lines with packer_provenance; checked to name the manifest's artifact)")
   .option('--records <dir>', 'records folder (default: records/ or the config)')
   .option('--key <file>', 'signing key (default: GOLDSMITH_SIGNING_KEY or signing.key in the config)')
   .option('--requested-by <user>', 'who asked for the build (default: the current user)')
@@ -59,7 +60,7 @@ program
     'after',
     '\nRefuses a log that shows a failed build, and a log or record holding a configured secret.\n\nExample:\n  PACKER_LOG=1 packer build -machine-readable . > build.log 2>&1\n  goldsmith seal --line ubuntu-24.04 --log build.log --manifest manifest.json',
   )
-  .action(async (options: { line: string; log: string; manifest?: string; records?: string; key?: string; requestedBy?: string }) => {
+  .action(async (options: { line: string; log: string; manifest?: string; packerProvenance?: string; records?: string; key?: string; requestedBy?: string }) => {
     const { sealCommand } = await import('./commands/seal.js');
     const loaded = config();
     if (options.records) loaded.records = options.records;
@@ -140,7 +141,7 @@ program
 program
   .command('runner')
   .description("Build one line on a CI runner, as the workflow goldsmith dispatched asks, and write the artifact goldsmith seals from.")
-  .requiredOption('--out <dir>', 'folder for the artifact: packer.log, manifest.json, build.json')
+  .requiredOption('--out <dir>', 'folder for the artifact: packer.log, manifest.json, build.json (and packer-provenance.json for lines with packer_provenance)')
   .addHelpText(
     'after',
     '\nRun by packer/ci/github-actions/goldsmith-build.yml, never by hand: the workflow sets GOLDSMITH_JOB,\n' +

@@ -96,6 +96,8 @@ export function verifyProvenance(input: ProvenanceInput): FileProblem[] {
   if (run.kind === 'build' && run.image?.checksum_file && imageSums && !lists(runDetails.byproducts, IMAGE_SUMS_FILE, imageSums)) {
     problems.push(problem(`does not list the record's ${IMAGE_SUMS_FILE} (${imageSums}) among its byproducts`));
   }
+  const packer = run.kind === 'build' ? run.packer_provenance : undefined;
+  if (packer && !lists(runDetails.byproducts, packer.file, packer.sha256)) problems.push(problem(`does not list Packer's own provenance ${packer.file} (${packer.sha256}) among its byproducts`));
   if (run.kind === 'promotion') {
     if (run.build && !(buildDefinition.resolvedDependencies ?? []).some((dep) => dep.digest?.sha256 === run.build!.sums_sha256)) {
       problems.push(problem(`does not name the approved build ${run.build.record} (SHA256SUMS ${run.build.sums_sha256}) among its resolvedDependencies`));

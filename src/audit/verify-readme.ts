@@ -1,5 +1,5 @@
 import { README_FILE } from '../evidence/layout.js';
-import { imageSentence, mediaSentence, revocationSentence } from '../evidence/render-readme.js';
+import { imageSentence, mediaSentence, packerProvenanceSentence, revocationSentence } from '../evidence/render-readme.js';
 import type { Run } from '../evidence/run-schema.js';
 import { quoteName } from './quote-name.js';
 import type { FileProblem } from './verify-sums.js';
@@ -35,6 +35,9 @@ export function verifyReadme(text: string, run: Run): FileProblem[] {
   // The image a QEMU build record names: the README must state it as run.json does.
   if (run.kind === 'build' && run.image && !text.includes(imageSentence(run.image))) {
     problems.push({ file: README_FILE, message: `does not state the image as run.json does (${run.image.file}, SHA-256 ${run.image.sha256})` });
+  }
+  if (run.kind === 'build' && run.packer_provenance && !text.includes(packerProvenanceSentence(run.packer_provenance))) {
+    problems.push({ file: README_FILE, message: `does not state Packer's provenance as run.json does (${run.packer_provenance.file}, SHA-256 ${run.packer_provenance.sha256})` });
   }
   // The CI run a build record says it was built by: an assessor follows the README's link.
   if (run.kind === 'build' && run.executor?.kind === 'github-actions' && !text.includes(run.executor.run_url)) {

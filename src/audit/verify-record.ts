@@ -1,7 +1,8 @@
 import { createHash } from 'node:crypto';
 import { join } from 'node:path';
 import type { HashedFile } from '../evidence/hash-file.js';
-import { IMAGE_SUMS_FILE, PREV_FILE, PROVENANCE_FILE, README_FILE, RUN_FILE, SIGNATURE_FILE, SUMS_FILE, carriesProvenance, logFileOf, recordFilesOf } from '../evidence/layout.js';
+import { IMAGE_SUMS_FILE, PACKER_PROVENANCE_FILE, PREV_FILE, PROVENANCE_FILE, README_FILE, RUN_FILE, SIGNATURE_FILE, SUMS_FILE, logFileOf, optionalFilesOf, recordFilesOf } from '../evidence/layout.js';
+import { PACKER_PROVENANCE_MAX_BYTES } from '../evidence/seal-packer-provenance.js';
 import type { Run } from '../evidence/run-schema.js';
 import { parsePrev, type PrevLink } from '../evidence/sums.js';
 import type { Finding } from './audit-types.js';
@@ -12,6 +13,7 @@ import { describeFsError, readSmallFile } from './read-small-file.js';
 import type { RecordFacts } from './record-facts.js';
 import { describeType, type ScannedRecord } from './scan-records.js';
 import { verifyImageSums } from './verify-image-sums.js';
+import { verifyPackerProvenance } from './verify-packer-provenance.js';
 import { verifyProvenance } from './verify-provenance.js';
 import { verifyReadme } from './verify-readme.js';
 import { verifyRunJson } from './verify-run-json.js';
@@ -27,6 +29,7 @@ const SMALL_FILE_LIMITS: Record<string, number> = {
   [SIGNATURE_FILE]: 64 << 10,
   [IMAGE_SUMS_FILE]: 64 << 10,
   [PROVENANCE_FILE]: 1 << 20,
+  [PACKER_PROVENANCE_FILE]: PACKER_PROVENANCE_MAX_BYTES,
 };
 
 const sha256 = (bytes: Buffer): string => createHash('sha256').update(bytes).digest('hex');
@@ -50,11 +53,9 @@ export interface VerifyRecordContext {
 export async function verifyRecord(scanned: ScannedRecord, context: VerifyRecordContext): Promise<RecordFacts> {
   const findings: Finding[] = [];
   const add = ({ file, message }: FileProblem): void => void findings.push({ record: scanned.record, file, message, severity: 'error' });
-  // A build record may also seal its image's checksum file (QEMU lane).
-  const image = scanned.kind === 'build' && scanned.entries.has(IMAGE_SUMS_FILE);
-  // Records written before provenance existed have none; one that has it is held to it, and SHA256SUMS (signed) says whether it had it.
-  const provenance = carriesProvenance(scanned.kind) && scanned.entries.has(PROVENANCE_FILE);
-  const { hashed, all } = recordFilesOf(scanned.kind, { image, provenance });
+  // Optional files (an image's checksum file, provenance; none on older records): one that is there is held to it, and SHA256SUMS (signed) says whether it was.
+  const optional = new Set(optionalFilesOf(scanned.kind).filter((name) => scanned.entries.has(name)));
+  const { hashed, all } = recordFilesOf(scanned.kind, optional);
   const logName = logFileOf(scanned.kind);
 
   for (const [name, type] of scanned.entries) {
@@ -73,7 +74,7 @@ export async function verifyRecord(scanned: ScannedRecord, context: VerifyRecord
     logName && present.has(logName) ? context.pool.hash(join(scanned.dir, logName)).catch(unreadable) : undefined;
 
   const bytes = new Map<string, Buffer>();
-  for (const name of [PREV_FILE, README_FILE, RUN_FILE, SUMS_FILE, SIGNATURE_FILE, ...(image ? [IMAGE_SUMS_FILE] : []), ...(provenance ? [PROVENANCE_FILE] : [])]) {
+  for (const name of [PREV_FILE, README_FILE, RUN_FILE, SUMS_FILE, SIGNATURE_FILE, ...optional]) {
     if (!present.has(name)) continue;
     const file = readSmallFile(join(scanned.dir, name), SMALL_FILE_LIMITS[name]!);
     if ('problem' in file) add({ file: name, message: file.problem });
@@ -95,7 +96,7 @@ export async function verifyRecord(scanned: ScannedRecord, context: VerifyRecord
   const sumsProblems = sums
     ? verifySums(sums.toString('utf8'), scanned.kind, digests, (name) =>
         name === logName && log && declaredLog !== undefined && declaredLog !== log.size ? `: ${log.size} bytes, run.json says ${declaredLog}` : '',
-        { image, provenance },
+        optional,
       )
     : [];
   sumsProblems.forEach(add);
@@ -110,6 +111,7 @@ export async function verifyRecord(scanned: ScannedRecord, context: VerifyRecord
   const readme = bytes.get(README_FILE);
   if (readme && run) verifyReadme(readme.toString('utf8'), run).forEach(add);
   if (run && !sumsProblems.some((problem) => problem.file === IMAGE_SUMS_FILE)) verifyImageSums(run, bytes.get(IMAGE_SUMS_FILE)).forEach(add);
+  if (run && !sumsProblems.some((problem) => problem.file === PACKER_PROVENANCE_FILE)) verifyPackerProvenance(run, bytes.get(PACKER_PROVENANCE_FILE)).forEach(add);
   const signature = bytes.get(SIGNATURE_FILE);
   if (sums && signature) verifySignature({ sums, signature, run, allowed: context.allowed }).forEach(add);
   const envelope = bytes.get(PROVENANCE_FILE);

@@ -1,4 +1,4 @@
-import { IMAGE_SUMS_FILE, PROVENANCE_FILE, SUMS_FILE, carriesProvenance, recordFilesOf, type RecordKind } from '../evidence/layout.js';
+import { OPTIONAL_FILES, SUMS_FILE, recordFilesOf, type RecordKind } from '../evidence/layout.js';
 import { parseSums } from '../evidence/sums.js';
 import { quoteName } from './quote-name.js';
 
@@ -7,13 +7,18 @@ export interface FileProblem {
   message: string;
 }
 
+/** What it means that an optional file SHA256SUMS lists is not in the record; undefined when it is there, or not optional. */
+function removedOptional(kind: RecordKind, name: string, present: ReadonlySet<string>): string | undefined {
+  if (present.has(name)) return undefined;
+  return OPTIONAL_FILES.find((file) => file.name === name && file.kinds.includes(kind))?.removed;
+}
+
 /**
  * Checks SHA256SUMS against the record's files: it must list exactly the
  * files a record of `kind` hashes, each with the digest the file has now.
  * `digests` holds the digests of the files that could be read; `explain`
- * adds detail to a mismatch (the log's size against run.json's). `image`:
- * the record holds its image's checksum file (IMAGE_SUMS_FILE); `provenance`:
- * it holds PROVENANCE_FILE.
+ * adds detail to a mismatch (the log's size against run.json's). `present`:
+ * the optional files (OPTIONAL_FILES) the record holds.
  *
  * @example
  * verifySums(text, 'build', digests) // [{ file: 'packer.log', message: 'SHA-256 does not match SHA256SUMS (edited or truncated)' }]
@@ -23,7 +28,7 @@ export function verifySums(
   kind: RecordKind,
   digests: ReadonlyMap<string, string>,
   explain: (file: string) => string = () => '',
-  options: { image?: boolean; provenance?: boolean } = {},
+  present: ReadonlySet<string> = new Set(),
 ): FileProblem[] {
   let entries;
   try {
@@ -32,12 +37,12 @@ export function verifySums(
     return [{ file: SUMS_FILE, message: `is not in sha256sum format: ${(error as Error).message}` }];
   }
   const problems: FileProblem[] = [];
-  const hashed = recordFilesOf(kind, options).hashed;
+  const hashed = recordFilesOf(kind, present).hashed;
   const listed = new Map<string, string>();
   for (const entry of entries) {
+    const removed = removedOptional(kind, entry.name, present);
     if (listed.has(entry.name)) problems.push({ file: SUMS_FILE, message: `lists ${quoteName(entry.name)} twice` });
-    else if (entry.name === IMAGE_SUMS_FILE && kind === 'build' && !options.image) problems.push({ file: IMAGE_SUMS_FILE, message: 'missing (SHA256SUMS lists it: the image\'s checksum file was removed)' });
-    else if (entry.name === PROVENANCE_FILE && carriesProvenance(kind) && !options.provenance) problems.push({ file: PROVENANCE_FILE, message: 'missing (SHA256SUMS lists it: the signed provenance was removed)' });
+    else if (removed) problems.push({ file: entry.name, message: `missing (SHA256SUMS lists it: ${removed})` });
     else if (!hashed.includes(entry.name)) problems.push({ file: SUMS_FILE, message: `lists ${quoteName(entry.name)}, which a ${kind} record does not hold` });
     listed.set(entry.name, entry.sha256);
   }

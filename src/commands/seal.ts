@@ -10,13 +10,14 @@ export interface SealCommandOptions {
   line: string;
   log: string;
   manifest?: string;
+  packerProvenance?: string;
   key?: string;
   requestedBy?: string;
 }
 
 /** `goldsmith seal`: seals the record of a build run outside goldsmith. */
 export async function sealCommand(config: LoadedConfig, settings: Settings, options: SealCommandOptions, stdout: NodeJS.WritableStream): Promise<number> {
-  for (const [flag, path] of [['--log', options.log], ['--manifest', options.manifest]] as const) {
+  for (const [flag, path] of [['--log', options.log], ['--manifest', options.manifest], ['--packer-provenance', options.packerProvenance]] as const) {
     if (path !== undefined && !existsSync(path)) throw new UsageError(`${flag} ${path}: no such file`);
   }
   const signer = readSigner(options.key ?? config.signing.key, config.signing.identity, '--key');
@@ -25,6 +26,7 @@ export async function sealCommand(config: LoadedConfig, settings: Settings, opti
     line: options.line,
     log: options.log,
     manifest: options.manifest,
+    packerProvenance: options.packerProvenance,
     requestedBy: { source: 'cli', user: options.requestedBy ?? userInfo().username },
     signer,
     settings,

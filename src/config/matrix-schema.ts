@@ -65,6 +65,12 @@ const entryBaseSchema = z.object({
    * finished time of the build the newest promotion record names (docs/operator.md, expiry).
    */
   max_age_days: z.number().int('give max_age_days as a whole number of days').positive('give max_age_days as a positive number of days, or leave it out').optional(),
+  /**
+   * The line's template has Packer's `provenance` post-processor (Packer 1.16 and later) writing to
+   * `output_dir = var.provenance_directory`: goldsmith sets that variable, keeps the file in the build
+   * record and checks it names the build's artifact (docs/lines.md). A build that leaves no such file fails.
+   */
+  packer_provenance: z.boolean().optional(),
   /** Proxmox only: promotion keeps the live template at `vmid` (a full clone of the approved build), not only its name (docs/proxmox.md). */
   stable_vmid: z.boolean().optional(),
 });

@@ -103,6 +103,7 @@ function buildStatement(run: BuildRun, context: ProvenanceContext): ProvenanceSt
         byproducts: [
           { name: run.log.path, digest: { sha256: run.log.sha256 }, mediaType: 'text/plain' },
           ...(run.image?.checksum_file && context.imageSumsSha256 ? [{ name: IMAGE_SUMS_FILE, digest: { sha256: context.imageSumsSha256 }, mediaType: 'text/plain' }] : []),
+          ...(run.packer_provenance ? [{ name: run.packer_provenance.file, digest: { sha256: run.packer_provenance.sha256 }, mediaType: 'application/json' }] : []),
         ],
       },
     },

@@ -46,27 +46,49 @@ export const IMAGE_SUMS_FILE = 'image.sha256';
  */
 export const PROVENANCE_FILE = 'provenance.intoto.json';
 
+/**
+ * Packer's own SLSA provenance for a build (the `provenance` post-processor
+ * of Packer 1.16 and later), kept as Packer wrote it when the line sets
+ * `packer_provenance` (docs/lines.md): a DSSE envelope, or a bare in-toto
+ * Statement when Packer was not told to sign. run.json's `packer_provenance`
+ * names it, and goldsmith checks it names the artifact the record describes.
+ */
+export const PACKER_PROVENANCE_FILE = 'packer-provenance.json';
+
+/**
+ * The files a record may hold or not, each with the kinds that may hold it
+ * and what its absence means when SHA256SUMS (signed) still lists it. Whether
+ * a record holds one is read from the record itself.
+ */
+export const OPTIONAL_FILES: readonly { name: string; kinds: readonly RecordKind[]; removed: string }[] = [
+  { name: IMAGE_SUMS_FILE, kinds: ['build'], removed: "the image's checksum file was removed" },
+  { name: PROVENANCE_FILE, kinds: ['build', 'promotion'], removed: 'the signed provenance was removed' },
+  { name: PACKER_PROVENANCE_FILE, kinds: ['build'], removed: "Packer's own provenance was removed" },
+];
+
+/** The optional files a record of `kind` may hold. */
+export function optionalFilesOf(kind: RecordKind): string[] {
+  return OPTIONAL_FILES.filter((file) => file.kinds.includes(kind)).map((file) => file.name);
+}
+
 /** The kinds that carry PROVENANCE_FILE when written by this version. */
 export function carriesProvenance(kind: RecordKind): boolean {
-  return kind === 'build' || kind === 'promotion';
+  return optionalFilesOf(kind).includes(PROVENANCE_FILE);
 }
 
 /**
  * Every file a record of `kind` holds, in the order SHA256SUMS lists them,
- * then SHA256SUMS and its signature. `image`: a build record that seals its
- * image's checksum file (IMAGE_SUMS_FILE). `provenance`: a build or
- * promotion record that holds PROVENANCE_FILE.
+ * then SHA256SUMS and its signature. `present`: the optional files
+ * (OPTIONAL_FILES) this record holds; names a record of `kind` cannot hold
+ * are ignored.
+ *
+ * @example
+ * recordFilesOf('build', ['image.sha256']).hashed // ['PREV', 'README.md', 'image.sha256', 'packer.log', 'run.json']
  */
-export function recordFilesOf(kind: RecordKind, options: { image?: boolean; provenance?: boolean } = {}): { hashed: string[]; all: string[] } {
+export function recordFilesOf(kind: RecordKind, present: Iterable<string> = []): { hashed: string[]; all: string[] } {
   const log = logFileOf(kind);
-  const hashed = [
-    PREV_FILE,
-    README_FILE,
-    ...(log ? [log] : []),
-    RUN_FILE,
-    ...(kind === 'build' && options.image ? [IMAGE_SUMS_FILE] : []),
-    ...(carriesProvenance(kind) && options.provenance ? [PROVENANCE_FILE] : []),
-  ].sort();
+  const optional = new Set(optionalFilesOf(kind));
+  const hashed = [PREV_FILE, README_FILE, ...(log ? [log] : []), RUN_FILE, ...[...new Set(present)].filter((name) => optional.has(name))].sort();
   return { hashed, all: [...hashed, SUMS_FILE, SIGNATURE_FILE] };
 }
 

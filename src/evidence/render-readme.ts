@@ -1,5 +1,5 @@
-import { GENESIS, PREV_FILE, PROVENANCE_FILE, SIGNATURE_FILE, SUMS_FILE } from './layout.js';
-import type { ExecutorFacts, MediaRun, RecordedImageFacts, Run, Target } from './run-schema.js';
+import { carriesProvenance, GENESIS, PREV_FILE, PROVENANCE_FILE, SIGNATURE_FILE, SUMS_FILE } from './layout.js';
+import type { BuildRun, ExecutorFacts, MediaRun, RecordedImageFacts, Run, Target } from './run-schema.js';
 
 function describeTarget(target: Target): string {
   switch (target.platform) {
@@ -28,6 +28,23 @@ export function mediaSentence(run: Pick<MediaRun, 'iso' | 'datastore_path' | 'up
     `The ISO \`${run.iso.file}\` (${run.iso.size} bytes) has SHA-256 \`${run.iso.sha256}\`, as the mirror's sums file ${run.iso.sums_url} lists it; ` +
     `it was downloaded from ${run.iso.url} and ${run.uploaded ? 'uploaded to' : 'found already staged at'} \`${run.datastore_path}\`.`
   );
+}
+
+/** The sentence on Packer's own provenance kept in a build record: verify-readme.ts reads it back. */
+export function packerProvenanceSentence(packer: NonNullable<BuildRun['packer_provenance']>): string {
+  return (
+    `\`${packer.file}\` (SHA-256 \`${packer.sha256}\`) is the SLSA provenance Packer itself wrote for this build, ${packer.signed ? 'signed with Packer\'s own key' : 'unsigned'}, ` +
+    `from builder \`${packer.builder_id}\`; it names ${packer.subjects.map((subject) => `\`${subject}\``).join(', ')}, the artifact this record describes.`
+  );
+}
+
+/** Packer's own provenance, for build records that keep it (lines with packer_provenance). */
+function packerProvenanceSection(run: Run): string[] {
+  if (run.kind !== 'build' || !run.packer_provenance) return [];
+  const verify = run.packer_provenance.signed
+    ? ['', `Check Packer's signature with the public key of the key Packer signs with (from your platform team): \`packer verify-attestation -signing-mode=key -verifier=packer.pub.pem ${run.packer_provenance.file}\`.`]
+    : [];
+  return ["## Packer's provenance", '', packerProvenanceSentence(run.packer_provenance), ...verify, ''];
 }
 
 /** The image and its checklist, for build records that have them (QEMU lane). */
@@ -159,6 +176,7 @@ export function renderRecordReadme(run: Run, prevIsGenesis: boolean): string {
     '',
     ...(log ? ['## Log', '', `\`${log.path}\` has SHA-256 \`${log.sha256}\` and is ${log.size} bytes long.`, ''] : []),
     ...imageSection(run),
+    ...packerProvenanceSection(run),
     '## Verify this record',
     '',
     'From this folder, with standard tools only:',
@@ -169,7 +187,7 @@ export function renderRecordReadme(run: Run, prevIsGenesis: boolean): string {
     `ssh-keygen -Y verify -f allowed_signers -I ${run.signer.identity} -n ${run.signer.namespace} -s ${SIGNATURE_FILE} < ${SUMS_FILE}`,
     '```',
     '',
-    ...(run.kind === 'init'
+    ...(!carriesProvenance(run.kind)
       ? []
       : [`\`${PROVENANCE_FILE}\` is this record's SLSA provenance, signed with the same key: check it with cosign or Packer as docs/assessor.md shows.`, '']),
     `Or the whole chain at once: \`goldsmith audit ${Array(depth).fill('..').join('/')} --allowed-signers allowed_signers\`.`,

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { LINE_PATTERN, TIMESTAMP_PATTERN } from './layout.js';
+import { LINE_PATTERN, PACKER_PROVENANCE_FILE, TIMESTAMP_PATTERN } from './layout.js';
 
 /** The version tag every run.json of format v1 carries. */
 export const RUN_SCHEMA_VERSION = 'goldsmith.run/v1';
@@ -134,6 +134,21 @@ export const buildRunSchema = commonSchema.extend({
   executor: executorSchema.optional(),
   /** The newest media record of the line when the build was sealed (docs/media.md); absent when the line has none, and on older records. */
   media: z.object({ record: z.string().min(1), sums_sha256: sha256 }).optional(),
+  /**
+   * Packer's own SLSA provenance, kept in the record as `file` (lines with `packer_provenance`, docs/lines.md):
+   * whether Packer signed it, its buildType and builder id, and the subjects it names (checked against the image
+   * or the artifact id when sealed, and by the audit). Absent for other lines and on older records.
+   */
+  packer_provenance: z
+    .object({
+      file: z.literal(PACKER_PROVENANCE_FILE),
+      sha256,
+      signed: z.boolean(),
+      build_type: z.string().min(1),
+      builder_id: z.string().min(1),
+      subjects: z.array(z.string()).min(1),
+    })
+    .optional(),
 });
 
 export const promotionStepSchema = z.object({

@@ -9,6 +9,7 @@ import {
   LINE_KINDS,
   LINE_PATTERN,
   logFileOf,
+  PACKER_PROVENANCE_FILE,
   PENDING_FILE,
   PREV_FILE,
   PROVENANCE_FILE,
@@ -27,6 +28,8 @@ import { movePointers, readHead, type PendingWrite } from './pointers.js';
 import { recoverPendingWrite } from './recover-pending-write.js';
 import { withRecordLock } from './record-lock.js';
 import { renderProvenance } from './render-provenance.js';
+import { sealImageSums } from './seal-image-sums.js';
+import { sealPackerProvenance } from './seal-packer-provenance.js';
 import { renderRecordReadme } from './render-readme.js';
 import { runSchema, RUN_SCHEMA_VERSION, type BuildDetails, type MediaDetails, type PromotionDetails, type RevocationDetails, type Run } from './run-schema.js';
 import { SecretScanner } from './secret-scanner.js';
@@ -54,6 +57,8 @@ export type RecordContent =
        * `image.checksum_file` is set to name it.
        */
       imageSums?: string | undefined;
+      /** The provenance Packer wrote for the build (lines with `packer_provenance`), sealed as PACKER_PROVENANCE_FILE once it names the build's artifact. */
+      packerProvenance?: string | undefined;
     }
   | { kind: 'promotion'; details: PromotionDetails; log: string }
   /** A revocation carries no log: the record is the act (writeRevocationRecord). */
@@ -186,7 +191,7 @@ function commitDraft(root: string, draft: Draft, signer: RecordSigner, secrets: 
     writeFileOnce(join(draft.temporary, name), text);
     digests[name] = sha256(text);
   }
-  const sums = formatSums(recordFilesOf(draft.kind, { image: IMAGE_SUMS_FILE in draft.extra, provenance: PROVENANCE_FILE in texts }).hashed.map((name) => ({ sha256: digests[name]!, name })));
+  const sums = formatSums(recordFilesOf(draft.kind, Object.keys(texts)).hashed.map((name) => ({ sha256: digests[name]!, name })));
   writeFileOnce(join(draft.temporary, SUMS_FILE), sums);
   writeFileOnce(join(draft.temporary, SIGNATURE_FILE), signSshsig(Buffer.from(sums, 'utf8'), signer.key));
   fsyncDirectory(draft.temporary);
@@ -198,25 +203,6 @@ function commitDraft(root: string, draft: Draft, signer: RecordSigner, secrets: 
   fsyncDirectory(parent);
   movePointers(root, pending);
   return { record, path: join(root, record), seq: tip.seq, ts, sumsSha256: pending.sumsSha256, log: draft.log };
-}
-
-/**
- * The image checksum file a build record seals, checked against the image
- * run.json names; undefined when the build has none.
- */
-function sealedImageSums(details: BuildDetails, path: string | undefined): { text: string; facts: NonNullable<BuildDetails['image']> } | undefined {
-  if (path === undefined) {
-    if (details.image?.checksum_file !== undefined) throw new Error(`internal: run.json's image.checksum_file is set, but no checksum file was given to seal`);
-    return undefined;
-  }
-  if (!details.image) throw new Error(`refusing to seal ${path}: the build details name no image for it to describe`);
-  const text = readFileSync(path, 'utf8');
-  if (text.length > 64 << 10) throw new Error(`refusing to seal ${path}: ${text.length} bytes is not a checksum file`);
-  const listed = [...text.matchAll(/^([0-9a-f]{64})\s+\*?(.+?)\s*$/gim)].map((match) => match[1]!.toLowerCase());
-  if (!listed.includes(details.image.sha256)) {
-    throw new Error(`refusing to seal ${path}: it lists ${listed.join(', ') || 'no SHA-256'}, but the image ${details.image.file} hashes to ${details.image.sha256}; rebuild`);
-  }
-  return { text, facts: { ...details.image, checksum_file: IMAGE_SUMS_FILE } };
 }
 
 function makeTemporary(root: string, kind: RecordKind, line: string | null): string {
@@ -262,6 +248,9 @@ export async function writeRecord(options: WriteRecordOptions): Promise<WrittenR
   if (!LINE_PATTERN.test(line)) throw new Error(`line "${line}" is not a valid line key (lower-case letters, digits, dots and dashes)`);
   mkdirSync(root, { recursive: true });
 
+  // The small files a build seals are checked before anything is written: a refused build leaves no trace in the records folder.
+  const image = content.kind === 'build' ? sealImageSums(content.details, content.imageSums) : undefined;
+  const packer = content.kind === 'build' && content.packerProvenance ? sealPackerProvenance(content.details, content.packerProvenance) : undefined;
   const temporary = makeTemporary(root, content.kind, line);
   try {
     let draft: Draft;
@@ -278,16 +267,15 @@ export async function writeRecord(options: WriteRecordOptions): Promise<WrittenR
       }
       const log = { name: logName, sha256: copied.sha256, size: copied.size };
       const logField = { path: logName, sha256: copied.sha256, size: copied.size };
-      const image = content.kind === 'build' ? sealedImageSums(content.details, content.imageSums) : undefined;
       draft = {
         kind: content.kind,
         line,
         temporary,
         log,
-        extra: image ? { [IMAGE_SUMS_FILE]: image.text } : {},
+        extra: { ...(image ? { [IMAGE_SUMS_FILE]: image.text } : {}), ...(packer ? { [PACKER_PROVENANCE_FILE]: packer.text } : {}) },
         runOf: (common) =>
           content.kind === 'build'
-            ? { ...common, kind: 'build', ...content.details, ...(image ? { image: image.facts } : {}), log: logField }
+            ? { ...common, kind: 'build', ...content.details, ...(image ? { image: image.facts } : {}), ...(packer ? { packer_provenance: packer.facts } : {}), log: logField }
             : { ...common, kind: 'promotion', ...content.details, log: logField },
       };
     }

@@ -134,6 +134,7 @@ async function runJobSteps(job: Job, context: RunJobContext): Promise<{ ending: 
       imageSums: after.imageSums,
       log: result.log,
       manifest: result.manifest,
+      packerProvenance: result.packerProvenance,
       requestedBy: job.requester,
       jobId: String(job.id),
       signer: context.signer,

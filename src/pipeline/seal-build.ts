@@ -34,6 +34,8 @@ export interface SealBuildOptions {
   /** The finished build's log (machine-readable output and/or PACKER_LOG). */
   log: string;
   manifest?: string | undefined;
+  /** Packer's own provenance for the build: required when the line sets `packer_provenance`, sealed once it names the build's artifact. */
+  packerProvenance?: string | undefined;
   requestedBy: Requester;
   jobId?: string | null;
   signer: RecordSigner;
@@ -78,6 +80,9 @@ export async function sealBuild(options: SealBuildOptions): Promise<WrittenRecor
   const outcome = options.outcome ?? (await readPackerOutcome(options.log));
   if (!outcome.succeeded) throw new Error(`refusing to seal ${options.log}: ${outcome.reason}`);
   const entry = options.entry ?? findMatrixEntry(config, options.line);
+  if (entry?.packer_provenance && !options.packerProvenance) {
+    throw new Error(`refusing to seal ${options.log}: ${entry.key} sets packer_provenance, but no provenance from Packer came with the build (goldsmith seal: --packer-provenance FILE)`);
+  }
   const manifest = options.manifest ? readPackerManifest(options.manifest) : undefined;
   const packerDir = dirname(config.packer.matrix);
   const lineFiles = entry ? lineVarFiles(config, entry) : { shared: config.packer.var_files, own: undefined };
@@ -114,7 +119,7 @@ export async function sealBuild(options: SealBuildOptions): Promise<WrittenRecor
   return writeRecord({
     root: config.records,
     signer: options.signer,
-    content: { kind: 'build', details, log: options.log, imageSums: options.imageSums },
+    content: { kind: 'build', details, log: options.log, imageSums: options.imageSums, packerProvenance: options.packerProvenance },
     secrets: options.settings.credentials(config.secret_env, config.baseDir),
   });
 }

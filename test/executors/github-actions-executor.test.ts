@@ -124,6 +124,27 @@ describe('the GitHub Actions executor against the fake Actions API (real goldsmi
     expect(run.var_files).toEqual([{ path: 'packer/ok/ok.pkrvars.hcl', sha256: sha(readFileSync(join(checkout, 'packer', 'ok', 'ok.pkrvars.hcl'), 'utf8')) }]);
   });
 
+  it("a line with packer_provenance: the runner's artifact carries Packer's own provenance and the record keeps it; one naming another artifact is refused", { timeout: 90_000 }, async () => {
+    const world = await startActionsEnv();
+    const job = await world.build('test-provenance');
+    expect(job.state, job.reason ?? '').toBe('succeeded');
+    const { folder, run, readme } = recordOf(world, 'test-provenance');
+    // A template without files: Packer names it <builder id>:<artifact id>, and the manifest gave the id.
+    expect(run.artifact.artifact_id).toBe('Null');
+    expect(run.packer_provenance).toMatchObject({ signed: false, builder_id: 'https://packer.io/local-build', subjects: ['fnoeding.null:Null'] });
+    expect(JSON.parse(readFileSync(join(folder, 'packer-provenance.json'), 'utf8')).subject[0].name).toBe('fnoeding.null:Null');
+    expect(readme).toContain("is the SLSA provenance Packer itself wrote for this build, unsigned");
+    const audit = await runCli(['audit', world.env.config.records]);
+    expect(audit.exitCode, audit.stdout + audit.stderr).toBe(0);
+
+    writeFileSync(join(world.env.dir, 'packer', 'provenance', 'provenance.pkrvars.hcl'), 'provenance_subject = "fnoeding.null:another-build"\n');
+    const refused = await world.build('test-provenance');
+    expect(refused.state).toBe('failed');
+    expect(refused.reason).toContain("refusing to seal: Packer's provenance");
+    expect(refused.reason).toContain('names fnoeding.null:another-build, but the artifact this build made is Null');
+    expect(readdirSync(join(world.env.config.records, 'builds', 'test-provenance')).filter((name) => name !== 'latest')).toHaveLength(1);
+  });
+
   it('a failing run ends the job failed with the failed step, Packer\'s reason from the runner and the run\'s link; nothing is sealed', { timeout: 60_000 }, async () => {
     const world = await startActionsEnv();
     const job = await world.build('test-fail');

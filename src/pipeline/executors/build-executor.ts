@@ -50,6 +50,8 @@ export type ExecutorResult =
       /** The scrubbed log, in the job's folder. */
       log: string;
       manifest: string | undefined;
+      /** Packer's own provenance for the build (lines with `packer_provenance`), in the job's folder. */
+      packerProvenance?: string | undefined;
       outcome: PackerOutcomeResult & { packerVersion: string | undefined };
       /** Facts the executor knows better than the sealing host (a remote checkout's template commit and digests). */
       facts?: Partial<BuildDetails> | undefined;

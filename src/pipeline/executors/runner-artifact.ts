@@ -4,7 +4,7 @@ import { z } from 'zod';
 export const RUNNER_FACTS_VERSION = 'goldsmith.runner/v1';
 
 /** The files of a runner's artifact: the only names accepted when it is unpacked centrally. */
-export const RUNNER_FILES = { log: 'packer.log', facts: 'build.json', manifest: 'manifest.json' } as const;
+export const RUNNER_FILES = { log: 'packer.log', facts: 'build.json', manifest: 'manifest.json', packerProvenance: 'packer-provenance.json' } as const;
 
 const sha256 = z.string().regex(/^[0-9a-f]{64}$/);
 const instant = z.iso.datetime();

@@ -2,7 +2,7 @@ import { createHash } from 'node:crypto';
 import { chmodSync, cpSync, existsSync, lstatSync, readdirSync, readFileSync, readlinkSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import { formatHead } from '../../../src/evidence/pointers.js';
-import { recordFilesOf, type RecordKind } from '../../../src/evidence/layout.js';
+import { optionalFilesOf, recordFilesOf, type RecordKind } from '../../../src/evidence/layout.js';
 import { signSshsig } from '../../../src/evidence/sshsig.js';
 import type { SigningKey } from '../../../src/evidence/ssh-keys.js';
 import { formatPrev, formatSums, parsePrev } from '../../../src/evidence/sums.js';
@@ -93,7 +93,7 @@ export function edit(path: string, change: (text: string) => string): void {
 
 /** Rewrites the record's SHA256SUMS to match its files as they are now; re-signs it with `key` unless null. Returns the new digest. */
 export function reseal(record: ChainRecord, key: SigningKey | null): string {
-  const names = recordFilesOf(record.kind, { provenance: existsSync(join(record.path, 'provenance.intoto.json')) }).hashed;
+  const names = recordFilesOf(record.kind, optionalFilesOf(record.kind).filter((name) => existsSync(join(record.path, name)))).hashed;
   const sums = formatSums(names.map((name) => ({ sha256: sha256(readFileSync(join(record.path, name))), name })));
   overwrite(join(record.path, 'SHA256SUMS'), sums);
   if (key) overwrite(join(record.path, 'SHA256SUMS.sig'), signSshsig(Buffer.from(sums), key));

@@ -103,6 +103,7 @@ export async function concludeRun(input: ConcludeRunInput): Promise<ExecutorResu
     ok: true,
     log: artifact.log,
     manifest: artifact.manifest,
+    packerProvenance: artifact.packerProvenance,
     outcome: { ...outcome, packerVersion: outcome.packerVersion ?? artifact.facts.packer_version ?? undefined },
     facts: { template: artifact.facts.template, var_files: artifact.facts.var_files },
     where: {

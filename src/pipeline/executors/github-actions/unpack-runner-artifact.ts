@@ -11,6 +11,8 @@ export interface UnpackedArtifact {
   /** packer.log, scrubbed again with this host's secrets. */
   log: string;
   manifest: string | undefined;
+  /** Packer's own provenance, when the line's build wrote one (packer_provenance). */
+  packerProvenance: string | undefined;
   facts: RunnerFacts;
 }
 
@@ -47,9 +49,9 @@ function parseJsonFile(name: string, bytes: Buffer): unknown {
 /**
  * Unpacks a runner's artifact zip into `outDir`, refusing anything that is
  * not exactly what `goldsmith runner` writes: a name outside packer.log,
- * build.json and manifest.json, a path that would leave the folder
- * (`../x`, `/x`, `C:\x`), a name twice, a file over `maxBytes` (build.json
- * and manifest.json over 1 MiB), or a zip whose sizes lie. The log is
+ * build.json, manifest.json and packer-provenance.json, a path that would leave the folder
+ * (`../x`, `/x`, `C:\x`), a name twice, a file over `maxBytes` (the JSON
+ * files over 1 MiB), or a zip whose sizes lie. The log is
  * scrubbed of `secrets` on its way to disk; build.json is checked against
  * its schema.
  *
@@ -66,6 +68,7 @@ export async function unpackRunnerArtifact(zipFile: string, outDir: string, opti
   const seen = new Set<string>();
   let facts: RunnerFacts | undefined;
   let manifest: string | undefined;
+  let packerProvenance: string | undefined;
   const log = join(outDir, RUNNER_FILES.log);
   try {
     await new Promise<void>((resolve, reject) => {
@@ -102,8 +105,11 @@ export async function unpackRunnerArtifact(zipFile: string, outDir: string, opti
               if (!checked.success) throw new ArtifactRefused(`build.json in the artifact is not goldsmith runner's (${checked.error.issues[0]!.path.join('.')}: ${checked.error.issues[0]!.message})`);
               facts = checked.data;
             } else {
-              manifest = join(outDir, RUNNER_FILES.manifest);
-              writeFileSync(manifest, bytes, { mode: 0o600 });
+              // Kept byte for byte: Packer's provenance may be signed, and the manifest is read as Packer wrote it.
+              const kept = join(outDir, name);
+              writeFileSync(kept, bytes, { mode: 0o600 });
+              if (name === RUNNER_FILES.manifest) manifest = kept;
+              else packerProvenance = kept;
             }
           }
           zip.readEntry();
@@ -116,5 +122,5 @@ export async function unpackRunnerArtifact(zipFile: string, outDir: string, opti
     throw new ArtifactRefused(`the artifact could not be unpacked (${(error as Error).message})`);
   }
   if (!seen.has(RUNNER_FILES.log) || !facts) throw new ArtifactRefused(`the artifact lacks ${!facts ? RUNNER_FILES.facts : RUNNER_FILES.log}: was it written by goldsmith runner (packer/ci/github-actions/goldsmith-build.yml)?`);
-  return { log, manifest, facts };
+  return { log, manifest, packerProvenance, facts };
 }

@@ -37,6 +37,7 @@ export function createLocalExecutor(): BuildExecutor {
         ok: true,
         log: run.log,
         manifest: run.manifest,
+        packerProvenance: run.packerProvenance,
         outcome: { ...run.result.outcome, packerVersion: run.result.packerVersion },
         where: { kind: 'local', host: hostname() },
         tail: run.result.tail,

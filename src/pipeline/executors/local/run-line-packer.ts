@@ -1,10 +1,12 @@
-import { existsSync, mkdirSync } from 'node:fs';
+import { existsSync, mkdirSync, rmSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import type { LoadedConfig } from '../../../config/load-config.js';
 import type { MatrixEntry } from '../../../config/matrix-schema.js';
 import type { Settings } from '../../../config/settings.js';
 import type { JobEnding } from '../../job-store.js';
 import { lineVarFiles, missingVarFiles } from '../../line-var-files.js';
+import { PACKER_PROVENANCE_FILE } from '../../../evidence/layout.js';
+import { collectPackerProvenance, packerProvenanceDirOf, PROVENANCE_DIRECTORY_VARIABLE } from './collect-packer-provenance.js';
 import { packerEnvOf } from './packer-env.js';
 import { runPacker, type RunPackerResult } from './run-packer.js';
 
@@ -31,6 +33,8 @@ export interface LinePackerRun {
   log: string;
   /** The manifest Packer wrote, when it wrote one. */
   manifest: string | undefined;
+  /** Packer's own provenance (`<outDir>/packer-provenance.json`), for a successful build of a line with `packer_provenance`. */
+  packerProvenance: string | undefined;
   /** How the build ended when it did not succeed; undefined for a success. */
   ending: JobEnding | undefined;
 }
@@ -83,12 +87,18 @@ export async function runLinePacker(options: RunLinePackerOptions): Promise<Line
   const log = join(options.outDir, 'packer.log');
   const manifest = join(options.outDir, 'manifest.json');
   const varFiles = lineVarFiles(config, entry);
+  // Packer's provenance post-processor writes into a folder of its own, fresh for each build: what is there afterwards is this build's.
+  const provenanceDir = packerProvenanceDirOf(options.outDir);
+  rmSync(provenanceDir, { recursive: true, force: true });
+  rmSync(join(options.outDir, PACKER_PROVENANCE_FILE), { force: true });
+  if (entry.packer_provenance) mkdirSync(provenanceDir);
+  const provenanceVar: Record<string, string> = entry.packer_provenance ? { [`PKR_VAR_${PROVENANCE_DIRECTORY_VARIABLE}`]: provenanceDir } : {};
   const result = await runPacker({
     binary: config.packer.binary,
     buildDir: join(dirname(config.packer.matrix), entry.build_dir),
     varFiles: [...varFiles.shared, varFiles.own],
     only: entry.only,
-    env: packerEnvOf(options.settings, config, { ...options.env, PKR_VAR_manifest_path: manifest }),
+    env: packerEnvOf(options.settings, config, { ...options.env, ...provenanceVar, PKR_VAR_manifest_path: manifest }),
     logPath: log,
     secrets: options.settings.credentials(config.secret_env, config.baseDir).map((credential) => credential.value),
     timeoutMs: entry.timeout_minutes * 60_000,
@@ -100,5 +110,14 @@ export async function runLinePacker(options: RunLinePackerOptions): Promise<Line
     onLine: options.onLine,
     validateOnly: options.validateOnly,
   });
-  return { result, log, manifest: existsSync(manifest) ? manifest : undefined, ending: endingOfPackerRun(result, entry) };
+  let ending = endingOfPackerRun(result, entry);
+  let packerProvenance: string | undefined;
+  if (entry.packer_provenance && options.validateOnly) rmSync(provenanceDir, { recursive: true, force: true });
+  else if (entry.packer_provenance) {
+    const taken = collectPackerProvenance(options.outDir);
+    if (taken.ok) packerProvenance = taken.file;
+    // A build that failed already says why; a missing provenance is the reason only for one that succeeded.
+    else ending ??= { state: 'failed', reason: taken.reason, exitCode: result.exitCode, tail: result.tail.join('\n') };
+  }
+  return { result, log, manifest: existsSync(manifest) ? manifest : undefined, packerProvenance: ending ? undefined : packerProvenance, ending };
 }

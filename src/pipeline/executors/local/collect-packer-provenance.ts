@@ -1,0 +1,49 @@
+import { readdirSync, renameSync, rmSync } from 'node:fs';
+import { join } from 'node:path';
+import { PACKER_PROVENANCE_FILE } from '../../../evidence/layout.js';
+
+/** The Packer variable a line's provenance post-processor takes its `output_dir` from. */
+export const PROVENANCE_DIRECTORY_VARIABLE = 'provenance_directory';
+
+/** Where Packer's provenance post-processor writes for a build whose files go to `outDir`: a fresh folder of its own. */
+export function packerProvenanceDirOf(outDir: string): string {
+  return join(outDir, 'packer-provenance');
+}
+
+/**
+ * Takes the provenance Packer's `provenance` post-processor wrote into
+ * `packerProvenanceDirOf(outDir)`: exactly one `*.provenance.json` (its
+ * sidecar naming), moved to `<outDir>/packer-provenance.json`; the folder,
+ * with anything else Packer put there (an SBOM), is removed, so a runner's
+ * artifact holds files only. Fails naming the fix when there is none, or
+ * more than one.
+ *
+ * @example
+ * const taken = collectPackerProvenance('/var/lib/goldsmith/jobs/7');
+ * if (taken.ok) taken.file; // '/var/lib/goldsmith/jobs/7/packer-provenance.json'
+ */
+export function collectPackerProvenance(outDir: string): { ok: true; file: string } | { ok: false; reason: string } {
+  const dir = packerProvenanceDirOf(outDir);
+  let names: string[] = [];
+  try {
+    names = readdirSync(dir).filter((name) => name.endsWith('.provenance.json'));
+  } catch {
+    // No folder at all: Packer wrote nothing there, said below.
+  }
+  try {
+    if (names.length !== 1) {
+      return {
+        ok: false,
+        reason:
+          names.length === 0
+            ? `the line sets packer_provenance, but Packer wrote no *.provenance.json into var.${PROVENANCE_DIRECTORY_VARIABLE}: give the line's template a post-processor "provenance" with output_dir = var.${PROVENANCE_DIRECTORY_VARIABLE} (Packer 1.16 or later), or remove packer_provenance from the line`
+            : `Packer wrote ${names.length} provenance files (${names.join(', ')}) for one build: give the line one provenance post-processor and build one source (set "only")`,
+      };
+    }
+    const file = join(outDir, PACKER_PROVENANCE_FILE);
+    renameSync(join(dir, names[0]!), file);
+    return { ok: true, file };
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
