@@ -250,7 +250,7 @@ export async function writeRecord(options: WriteRecordOptions): Promise<WrittenR
 
   // The small files a build seals are checked before anything is written: a refused build leaves no trace in the records folder.
   const image = content.kind === 'build' ? sealImageSums(content.details, content.imageSums) : undefined;
-  const packer = content.kind === 'build' && content.packerProvenance ? sealPackerProvenance(content.details, content.packerProvenance) : undefined;
+  const packer = content.kind === 'build' && content.packerProvenance ? sealPackerProvenance(content.details, content.packerProvenance, secrets) : undefined;
   const temporary = makeTemporary(root, content.kind, line);
   try {
     let draft: Draft;

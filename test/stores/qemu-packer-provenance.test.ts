@@ -89,6 +89,18 @@ describe("Packer's own provenance, kept in the build record (matrix packer_prove
     expect(existsSync(join(env.config.records, 'builds', line))).toBe(false);
   });
 
+  it('a provenance holding a credential (a PKR_VAR_ password not declared sensitive, inside a signed payload) fails the build and is deleted', async () => {
+    const env = await provenanceEnv('envelope');
+    env.env.PKR_VAR_vm_password = 'n0t-for-records-7731';
+    const build = await env.cli(['build', line, '--wait']);
+    expect(build.exitCode).not.toBe(0);
+    expect(build.stdout + build.stderr).toContain("Packer's provenance holds the value of PKR_VAR_vm_password (Packer records the variables it was given): declare that variable with sensitive = true in the line's template, so Packer redacts it; the file was deleted");
+    expect(build.stdout + build.stderr).not.toContain('n0t-for-records-7731');
+    const job = join(env.config.state_dir, 'jobs', '1');
+    expect(existsSync(join(job, 'packer-provenance.json')) || existsSync(join(job, 'packer-provenance'))).toBe(false);
+    expect(existsSync(join(env.config.records, 'builds', line))).toBe(false);
+  });
+
   it('a build that leaves no provenance fails, naming the post-processor to add', async () => {
     const env = await provenanceEnv('none');
     const build = await env.cli(['build', line, '--wait']);

@@ -1,6 +1,9 @@
-import { readdirSync, renameSync, rmSync } from 'node:fs';
+import { readdirSync, readFileSync, renameSync, rmSync, statSync } from 'node:fs';
 import { join } from 'node:path';
+import type { Credential } from '../../../config/find-credentials.js';
+import { findProvenanceSecret } from '../../../evidence/find-provenance-secret.js';
 import { PACKER_PROVENANCE_FILE } from '../../../evidence/layout.js';
+import { PACKER_PROVENANCE_MAX_BYTES } from '../../../evidence/seal-packer-provenance.js';
 
 /** The Packer variable a line's provenance post-processor takes its `output_dir` from. */
 export const PROVENANCE_DIRECTORY_VARIABLE = 'provenance_directory';
@@ -15,14 +18,15 @@ export function packerProvenanceDirOf(outDir: string): string {
  * `packerProvenanceDirOf(outDir)`: exactly one `*.provenance.json` (its
  * sidecar naming), moved to `<outDir>/packer-provenance.json`; the folder,
  * with anything else Packer put there (an SBOM), is removed, so a runner's
- * artifact holds files only. Fails naming the fix when there is none, or
- * more than one.
+ * artifact holds files only. Fails naming the fix when there is none, more
+ * than one, one too large, or one holding a credential's value (then it is
+ * deleted: a runner would otherwise upload it).
  *
  * @example
- * const taken = collectPackerProvenance('/var/lib/goldsmith/jobs/7');
+ * const taken = collectPackerProvenance('/var/lib/goldsmith/jobs/7', settings.credentials(config.secret_env));
  * if (taken.ok) taken.file; // '/var/lib/goldsmith/jobs/7/packer-provenance.json'
  */
-export function collectPackerProvenance(outDir: string): { ok: true; file: string } | { ok: false; reason: string } {
+export function collectPackerProvenance(outDir: string, secrets: readonly Credential[]): { ok: true; file: string } | { ok: false; reason: string } {
   const dir = packerProvenanceDirOf(outDir);
   let names: string[] = [];
   try {
@@ -40,8 +44,18 @@ export function collectPackerProvenance(outDir: string): { ok: true; file: strin
             : `Packer wrote ${names.length} provenance files (${names.join(', ')}) for one build: give the line one provenance post-processor and build one source (set "only")`,
       };
     }
+    const written = join(dir, names[0]!);
+    const size = statSync(written).size;
+    if (size > PACKER_PROVENANCE_MAX_BYTES) return { ok: false, reason: `Packer's provenance ${names[0]} is ${size} bytes, over the ${PACKER_PROVENANCE_MAX_BYTES} one build's provenance can take` };
+    const secret = findProvenanceSecret(readFileSync(written), secrets);
+    if (secret) {
+      return {
+        ok: false,
+        reason: `Packer's provenance holds the value of ${secret} (Packer records the variables it was given): declare that variable with sensitive = true in the line's template, so Packer redacts it; the file was deleted`,
+      };
+    }
     const file = join(outDir, PACKER_PROVENANCE_FILE);
-    renameSync(join(dir, names[0]!), file);
+    renameSync(written, file);
     return { ok: true, file };
   } finally {
     rmSync(dir, { recursive: true, force: true });

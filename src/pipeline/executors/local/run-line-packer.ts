@@ -87,6 +87,7 @@ export async function runLinePacker(options: RunLinePackerOptions): Promise<Line
   const log = join(options.outDir, 'packer.log');
   const manifest = join(options.outDir, 'manifest.json');
   const varFiles = lineVarFiles(config, entry);
+  const credentials = options.settings.credentials(config.secret_env, config.baseDir);
   // Packer's provenance post-processor writes into a folder of its own, fresh for each build: what is there afterwards is this build's.
   const provenanceDir = packerProvenanceDirOf(options.outDir);
   rmSync(provenanceDir, { recursive: true, force: true });
@@ -100,7 +101,7 @@ export async function runLinePacker(options: RunLinePackerOptions): Promise<Line
     only: entry.only,
     env: packerEnvOf(options.settings, config, { ...options.env, ...provenanceVar, PKR_VAR_manifest_path: manifest }),
     logPath: log,
-    secrets: options.settings.credentials(config.secret_env, config.baseDir).map((credential) => credential.value),
+    secrets: credentials.map((credential) => credential.value),
     timeoutMs: entry.timeout_minutes * 60_000,
     graceMs: options.graceMs,
     signal: options.signal,
@@ -114,7 +115,7 @@ export async function runLinePacker(options: RunLinePackerOptions): Promise<Line
   let packerProvenance: string | undefined;
   if (entry.packer_provenance && options.validateOnly) rmSync(provenanceDir, { recursive: true, force: true });
   else if (entry.packer_provenance) {
-    const taken = collectPackerProvenance(options.outDir);
+    const taken = collectPackerProvenance(options.outDir, credentials);
     if (taken.ok) packerProvenance = taken.file;
     // A build that failed already says why; a missing provenance is the reason only for one that succeeded.
     else ending ??= { state: 'failed', reason: taken.reason, exitCode: result.exitCode, tail: result.tail.join('\n') };
