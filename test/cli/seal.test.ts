@@ -35,6 +35,34 @@ describe('goldsmith keygen', () => {
 });
 
 describe('goldsmith seal', () => {
+  it("--packer-provenance keeps Packer's own provenance when it names the manifest's artifact, and refuses one naming another", async () => {
+    const dir = makeTempDir();
+    const key = await keyIn(dir);
+    const records = join(dir, 'records');
+    const provenance = (name: string) => {
+      const file = join(dir, `${name.replace(/\W/g, '-')}.provenance.json`);
+      const predicate = { buildDefinition: { buildType: 'https://packer.io/buildtypes/hcl2/v1', externalParameters: {} }, runDetails: { builder: { id: 'https://packer.io/local-build' } } };
+      writeFileSync(file, JSON.stringify({ _type: 'https://in-toto.io/Statement/v1', subject: [{ name, digest: { sha256: 'e'.repeat(64) } }], predicateType: 'https://slsa.dev/provenance/v1', predicate }));
+      return file;
+    };
+    const seal = (file: string) => runCli(['seal', '--line', 'debian-12', '--log', ok.log, '--manifest', ok.manifest, '--packer-provenance', file, '--records', records, '--key', key], { cwd: dir });
+    const other = await seal(provenance('fnoeding.null:another-build'));
+    expect(other.exitCode).toBe(1);
+    expect(other.stderr).toContain("refusing to seal: Packer's provenance");
+    expect(other.stderr).toContain('names fnoeding.null:another-build, but the artifact this build made is Null');
+    expect(existsSync(join(records, 'builds'))).toBe(false);
+
+    const kept = await seal(provenance('fnoeding.null:Null'));
+    expect(kept.exitCode, kept.stderr).toBe(0);
+    const record = /sealed (builds\/debian-12\/\d{8}T\d{6}Z)/.exec(kept.stdout)![1]!;
+    expect(JSON.parse(readFileSync(join(records, record, 'run.json'), 'utf8')).packer_provenance).toMatchObject({ signed: false, subjects: ['fnoeding.null:Null'] });
+    expect((await runCli(['audit', records])).exitCode).toBe(0);
+
+    const missing = await seal(join(dir, 'nowhere.json'));
+    expect(missing.exitCode).toBe(2);
+    expect(missing.stderr).toContain(`--packer-provenance ${join(dir, 'nowhere.json')}: no such file`);
+  });
+
   it("seals a real Packer build's log and manifest into a record that audits clean and verifies with ssh-keygen", async () => {
     const dir = makeTempDir();
     const key = await keyIn(dir);
