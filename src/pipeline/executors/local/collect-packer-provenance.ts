@@ -1,4 +1,4 @@
-import { readdirSync, readFileSync, renameSync, rmSync, statSync } from 'node:fs';
+import { lstatSync, readdirSync, readFileSync, renameSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Credential } from '../../../config/find-credentials.js';
 import { findProvenanceSecret } from '../../../evidence/find-provenance-secret.js';
@@ -45,7 +45,10 @@ export function collectPackerProvenance(outDir: string, secrets: readonly Creden
       };
     }
     const written = join(dir, names[0]!);
-    const size = statSync(written).size;
+    const stat = lstatSync(written);
+    // A link would have goldsmith seal whatever it points at.
+    if (!stat.isFile()) return { ok: false, reason: `Packer's provenance ${names[0]} is not a regular file (a link or a folder); refused` };
+    const size = stat.size;
     if (size > PACKER_PROVENANCE_MAX_BYTES) return { ok: false, reason: `Packer's provenance ${names[0]} is ${size} bytes, over the ${PACKER_PROVENANCE_MAX_BYTES} one build's provenance can take` };
     const secret = findProvenanceSecret(readFileSync(written), secrets);
     if (secret) {
