@@ -1,4 +1,4 @@
-import { rmSync } from 'node:fs';
+import { rm } from 'node:fs/promises';
 import { posix } from 'node:path';
 import type { LoadedConfig } from '../../config/load-config.js';
 import type { MatrixEntry } from '../../config/matrix-schema.js';
@@ -69,6 +69,7 @@ export async function stageLineMedia(options: StageLineMediaOptions): Promise<St
   const connection = readVsphereConnection(settings.govc(), config);
   const govc = new Govc({ connection, binary: findInfraBinary('govc', settings.paths) });
   let folderProbe: Promise<boolean | undefined> | undefined;
+  let removal: Promise<void> | undefined;
   try {
     // The datastore is asked only when the newest media record names this very ISO there: without such a
     // record the file is uploaded whatever lies there, so the listing would change nothing.
@@ -94,7 +95,9 @@ export async function stageLineMedia(options: StageLineMediaOptions): Promise<St
       await uploadDatastoreFile(govc, iso.path, at, uploadTimeoutMs(iso.size), { folderExists: folderExists === true });
       const uploaded = await statDatastoreFile(govc, at);
       if (uploaded !== iso.size) throw new Error(`after the upload, ${datastorePath} holds ${uploaded ?? 'no'} bytes, not ${iso.size}; run again`);
-      rmSync(iso.path, { force: true });
+      // Freeing a gigabyte of page cache takes a tenth of a second or more: it runs on libuv's pool while the record is sealed.
+      removal = rm(iso.path, { force: true });
+      removal.catch(() => undefined); // awaited below; a failed record must not turn it into an unhandled rejection
     }
     const record = await writeMediaRecord({
       root: config.records,
@@ -109,10 +112,12 @@ export async function stageLineMedia(options: StageLineMediaOptions): Promise<St
         target: { platform: 'vsphere', vcenter: connection.vcenter, datacenter: connection.datacenter, datastore: at.datastore },
       },
     });
+    await removal;
     return { record, uploaded: !known, datastorePath, sha256, size, resumedFrom };
   } finally {
     // A failed download must not remove govc's home from under a listing still running.
     await folderProbe;
+    await removal?.catch(() => undefined);
     govc.close();
   }
 }
