@@ -1,8 +1,8 @@
 import { createHash, type Hash } from 'node:crypto';
 import { closeSync, createReadStream, existsSync, mkdirSync, openSync, renameSync, rmSync, statSync, writeSync } from 'node:fs';
 import { join } from 'node:path';
-import { collectGarbage } from './collect-garbage.js';
-import { openMirrorUrl, type MirrorFetchOptions } from './open-mirror-url.js';
+import { openMirrorBody } from './open-mirror-body.js';
+import type { MirrorFetchOptions } from './open-mirror-url.js';
 import { startTrailingHash } from './start-trailing-hash.js';
 
 export interface DownloadIsoOptions extends MirrorFetchOptions {
@@ -29,8 +29,6 @@ export interface DownloadedIso {
   cached: boolean;
 }
 
-/** Bytes between two young-generation collections (collect-garbage.ts says why). */
-const COLLECT_EVERY = 2 * 1024 * 1024;
 /** Bytes between two notes to the hashing thread: it reads 1 MiB at a time, so it is woken about once per read. */
 const PUBLISH_EVERY = 1024 * 1024;
 
@@ -73,7 +71,7 @@ export async function downloadIso(options: DownloadIsoOptions): Promise<Download
     rmSync(partial, { force: true });
     offset = 0;
   }
-  const { response, url } = await openMirrorUrl(options.url, options, offset > 0 ? { range: `bytes=${offset}-` } : {});
+  const { response, url } = await openMirrorBody(options.url, options, offset > 0 ? { range: `bytes=${offset}-` } : {});
   let resumedFrom = offset;
   if (offset > 0 && response.statusCode !== 206) {
     // The mirror sent the whole file: start again.
@@ -98,39 +96,27 @@ export async function downloadIso(options: DownloadIsoOptions): Promise<Download
 
   let received = offset;
   let overLimit = false;
-  // Each chunk is written synchronously in the 'data' handler: no write queue builds up, so memory stays flat
-  // however fast the mirror is, and the socket is read only as fast as the disk takes the bytes. Another thread
-  // hashes the file just behind the writes (from byte 0: a resumed download's prefix is included).
+  // Each chunk (a view of the reader's one buffer) is written synchronously: no write queue builds up, so memory
+  // stays flat however fast the mirror is, and the socket is read only as fast as the disk takes the bytes. Another
+  // thread hashes the file just behind the writes (from byte 0: a resumed download's prefix is included).
   const fd = openSync(partial, offset > 0 ? 'a' : 'w');
   const hash = startTrailingHash(partial, offset);
-  let collected = received;
   let published = received;
   let hashing = false;
   try {
-    await new Promise<void>((resolve, reject) => {
-      response.setTimeout(options.idleTimeoutMs, () => response.destroy(Object.assign(new Error(`no byte for ${options.idleTimeoutMs / 1000} s`), { code: 'ETIMEDOUT' })));
-      response.on('data', (chunk: Buffer) => {
-        received += chunk.length;
-        if (received > options.maxBytes) {
-          overLimit = true;
-          response.destroy();
-          resolve();
-          return;
-        }
-        for (let written = 0; written < chunk.length; ) written += writeSync(fd, chunk, written);
-        if (received - published >= PUBLISH_EVERY) {
-          hash.publish(received);
-          published = received;
-        }
-        options.onProgress?.(received, total);
-        if (received - collected >= COLLECT_EVERY) {
-          collectGarbage();
-          collected = received;
-        }
-      });
-      response.on('end', resolve);
-      response.on('error', reject);
-      response.on('close', () => (response.complete ? resolve() : reject(Object.assign(new Error('the connection closed early'), { code: 'ECONNRESET' }))));
+    await response.readBody((chunk) => {
+      received += chunk.length;
+      if (received > options.maxBytes) {
+        overLimit = true;
+        return false;
+      }
+      for (let written = 0; written < chunk.length; ) written += writeSync(fd, chunk, written);
+      if (received - published >= PUBLISH_EVERY) {
+        hash.publish(received);
+        published = received;
+      }
+      options.onProgress?.(received, total);
+      return true;
     });
     if (!overLimit && total !== undefined && received < total) throw Object.assign(new Error('the connection closed early'), { code: 'ECONNRESET' });
     hashing = !overLimit;
