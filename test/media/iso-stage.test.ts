@@ -62,6 +62,7 @@ beforeAll(async () => {
     [
       line('ubuntu-24.04', '/ubuntu/24.04/', UBUNTU_ISO, 'SHA256SUMS'),
       line('ubuntu-fresh', '/ubuntu/24.04/', UBUNTU_ISO, 'SHA256SUMS'),
+      { ...line('ubuntu-shared', '/ubuntu/24.04/', UBUNTU_ISO, 'SHA256SUMS'), iso_datastore_path: '[LocalDS_0] iso/shared' },
       line('debian-13', '/debian/', 'debian-13.2.0-amd64-netinst.iso', 'SHA256SUMS'),
       line('endless-1', '/endless/', 'endless.iso', 'SHA256SUMS'),
       line('rocky-9', '/nosums/', 'rocky.iso', 'CHECKSUM'),
@@ -127,6 +128,19 @@ describe('goldsmith iso stage, from a real mirror to vcsim', () => {
     expect(await datastoreFiles('iso/linux/ubuntu-fresh')).toEqual([UBUNTU_ISO]);
     expect(await datastoreSize(`iso/linux/ubuntu-fresh/${UBUNTU_ISO}`)).toBe(3 * MIB);
     expect(mediaRuns('ubuntu-fresh').map((run) => [run.uploaded, run.iso.sha256])).toEqual([[true, sha256Of(ubuntu)]]);
+  });
+
+  test('into a folder that already exists (found while downloading, no mkdir): uploaded beside what it holds', async () => {
+    const readme = join(env.dir, 'README.txt');
+    writeFileSync(readme, 'shared ISO folder\n');
+    expect((await sim.govc(['datastore.mkdir', '-p', '-ds', 'LocalDS_0', 'iso/shared'])).exitCode).toBe(0);
+    expect((await sim.govc(['datastore.upload', '-ds', 'LocalDS_0', readme, 'iso/shared/README.txt'])).exitCode).toBe(0);
+    const result = await env.cli(['iso', 'stage', 'ubuntu-shared'], sim.env);
+    expect(result.exitCode, result.stderr).toBe(0);
+    expect(result.stdout).toContain(`ubuntu-shared: staged [LocalDS_0] iso/shared/${UBUNTU_ISO}`);
+    expect((await datastoreFiles('iso/shared')).sort()).toEqual(['README.txt', UBUNTU_ISO]);
+    expect(await datastoreSize(`iso/shared/${UBUNTU_ISO}`)).toBe(3 * MIB);
+    expect(mediaRuns('ubuntu-shared').map((run) => [run.uploaded, run.datastore_path])).toEqual([[true, `[LocalDS_0] iso/shared/${UBUNTU_ISO}`]]);
   });
 
   test('the next build record of the line names the newest media record', async () => {

@@ -1,8 +1,9 @@
 import { createHash, type Hash } from 'node:crypto';
 import { closeSync, createReadStream, existsSync, mkdirSync, openSync, renameSync, rmSync, statSync, writeSync } from 'node:fs';
 import { join } from 'node:path';
-import { collectGarbage } from './collect-garbage.js';
-import { openMirrorUrl, type MirrorFetchOptions } from './open-mirror-url.js';
+import { openMirrorBody } from './open-mirror-body.js';
+import type { MirrorFetchOptions } from './open-mirror-url.js';
+import { startTrailingHash } from './start-trailing-hash.js';
 
 export interface DownloadIsoOptions extends MirrorFetchOptions {
   url: string;
@@ -28,8 +29,8 @@ export interface DownloadedIso {
   cached: boolean;
 }
 
-/** Bytes between two young-generation collections (collect-garbage.ts says why). */
-const COLLECT_EVERY = 2 * 1024 * 1024;
+/** Bytes between two notes to the hashing thread: it reads 1 MiB at a time, so it is woken about once per read. */
+const PUBLISH_EVERY = 1024 * 1024;
 
 async function hashInto(hash: Hash, path: string): Promise<number> {
   let size = 0;
@@ -41,11 +42,12 @@ async function hashInto(hash: Hash, path: string): Promise<number> {
 }
 
 /**
- * Downloads an ISO to `<dir>/<file>.partial`, hashing it with SHA-256 as the
- * bytes arrive (the file is never read back), then renames it to
- * `<dir>/<file>` once the digest equals the published one. A partial download
- * left by an interrupted run is resumed with an HTTP Range request (its bytes
- * hashed first); a mirror that ignores the range restarts it. A wrong digest,
+ * Downloads an ISO to `<dir>/<file>.partial`, hashing it with SHA-256 on
+ * another thread just behind the writes (start-trailing-hash.ts), then
+ * renames it to `<dir>/<file>` once the digest equals the published one. A
+ * partial download left by an interrupted run is resumed with an HTTP Range
+ * request (its bytes hashed along with the new ones); a mirror that ignores
+ * the range restarts it. A wrong digest,
  * or a body larger than `maxBytes`, deletes the partial file; an interrupted
  * transfer keeps it for the next run.
  *
@@ -64,18 +66,15 @@ export async function downloadIso(options: DownloadIsoOptions): Promise<Download
     rmSync(final, { force: true });
   }
 
-  let hash = createHash('sha256');
   let offset = existsSync(partial) ? statSync(partial).size : 0;
   if (offset > options.maxBytes) {
     rmSync(partial, { force: true });
     offset = 0;
   }
-  if (offset > 0) await hashInto(hash, partial);
-  const { response, url } = await openMirrorUrl(options.url, options, offset > 0 ? { range: `bytes=${offset}-` } : {});
+  const { response, url } = await openMirrorBody(options.url, options, offset > 0 ? { range: `bytes=${offset}-` } : {});
   let resumedFrom = offset;
   if (offset > 0 && response.statusCode !== 206) {
     // The mirror sent the whole file: start again.
-    hash = createHash('sha256');
     resumedFrom = 0;
     offset = 0;
   } else if (response.statusCode === 206) {
@@ -97,44 +96,48 @@ export async function downloadIso(options: DownloadIsoOptions): Promise<Download
 
   let received = offset;
   let overLimit = false;
-  // Each chunk is hashed and written synchronously in the 'data' handler: no write queue builds up, so memory
-  // stays flat however fast the mirror is, and the socket is read only as fast as the disk takes the bytes.
+  // Each chunk (a view of the reader's one buffer) is written synchronously: no write queue builds up, so memory
+  // stays flat however fast the mirror is, and the socket is read only as fast as the disk takes the bytes. Another
+  // thread hashes the file just behind the writes (from byte 0: a resumed download's prefix is included).
   const fd = openSync(partial, offset > 0 ? 'a' : 'w');
-  let collected = received;
+  const hash = startTrailingHash(partial, offset);
+  let published = received;
+  let hashing = false;
   try {
-    await new Promise<void>((resolve, reject) => {
-      response.setTimeout(options.idleTimeoutMs, () => response.destroy(Object.assign(new Error(`no byte for ${options.idleTimeoutMs / 1000} s`), { code: 'ETIMEDOUT' })));
-      response.on('data', (chunk: Buffer) => {
-        received += chunk.length;
-        if (received > options.maxBytes) {
-          overLimit = true;
-          response.destroy();
-          resolve();
-          return;
-        }
-        hash.update(chunk);
-        for (let written = 0; written < chunk.length; ) written += writeSync(fd, chunk, written);
-        options.onProgress?.(received, total);
-        if (received - collected >= COLLECT_EVERY) {
-          collectGarbage();
-          collected = received;
-        }
-      });
-      response.on('end', resolve);
-      response.on('error', reject);
-      response.on('close', () => (response.complete ? resolve() : reject(Object.assign(new Error('the connection closed early'), { code: 'ECONNRESET' }))));
+    await response.readBody((chunk) => {
+      received += chunk.length;
+      if (received > options.maxBytes) {
+        overLimit = true;
+        return false;
+      }
+      for (let written = 0; written < chunk.length; ) written += writeSync(fd, chunk, written);
+      if (received - published >= PUBLISH_EVERY) {
+        hash.publish(received);
+        published = received;
+      }
+      options.onProgress?.(received, total);
+      return true;
     });
     if (!overLimit && total !== undefined && received < total) throw Object.assign(new Error('the connection closed early'), { code: 'ECONNRESET' });
+    hashing = !overLimit;
   } catch (error) {
     response.destroy();
     const why = (error as NodeJS.ErrnoException).code ?? (error as Error).message;
     throw new Error(`the download of ${options.file} from ${url} was interrupted after ${received}${total ? ` of ${total}` : ''} bytes (${why}); run the same command again to resume it`);
   } finally {
     closeSync(fd);
+    if (!hashing) hash.abort();
     if (overLimit) rmSync(partial, { force: true });
   }
   if (overLimit) throw tooLarge();
-  const sha256 = hash.digest('hex');
+  let sha256: string;
+  try {
+    ({ sha256 } = await hash.finish(received));
+  } catch (error) {
+    // The bytes on disk could not be read back: keep nothing that was never checked.
+    rmSync(partial, { force: true });
+    throw new Error(`${options.file} from ${url} could not be checked (${(error as Error).message}): the download was deleted; run again`);
+  }
   if (sha256 !== options.expectedSha256) {
     rmSync(partial, { force: true });
     throw new Error(`${options.file} from ${url} has SHA-256 ${sha256}, but the sums file publishes ${options.expectedSha256}: the download was deleted; try again, or another mirror`);

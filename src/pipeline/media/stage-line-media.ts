@@ -1,4 +1,5 @@
-import { rmSync } from 'node:fs';
+import { rm } from 'node:fs/promises';
+import { posix } from 'node:path';
 import type { LoadedConfig } from '../../config/load-config.js';
 import type { MatrixEntry } from '../../config/matrix-schema.js';
 import type { Settings } from '../../config/settings.js';
@@ -6,6 +7,7 @@ import type { Requester } from '../../evidence/run-schema.js';
 import type { RecordSigner, WrittenRecord } from '../../evidence/write-record.js';
 import { writeMediaRecord } from '../../evidence/write-media-record.js';
 import { formatDatastorePath, parseDatastorePath, statDatastoreFile, uploadDatastoreFile } from '../stores/vsphere/datastore-files.js';
+import { findDatastoreFolder } from '../stores/vsphere/find-datastore-folder.js';
 import { findInfraBinary } from '../stores/vsphere/find-infra-binary.js';
 import { Govc } from '../stores/vsphere/govc.js';
 import { readVsphereConnection } from '../stores/vsphere/read-vsphere-connection.js';
@@ -66,6 +68,8 @@ export async function stageLineMedia(options: StageLineMediaOptions): Promise<St
   const sha256 = await readPublishedSha256(entry.sums_url, entry.iso_file, fetchOptions);
   const connection = readVsphereConnection(settings.govc(), config);
   const govc = new Govc({ connection, binary: findInfraBinary('govc', settings.paths) });
+  let folderProbe: Promise<boolean | undefined> | undefined;
+  let removal: Promise<void> | undefined;
   try {
     // The datastore is asked only when the newest media record names this very ISO there: without such a
     // record the file is uploaded whatever lies there, so the listing would change nothing.
@@ -79,15 +83,21 @@ export async function stageLineMedia(options: StageLineMediaOptions): Promise<St
       options.onStep?.(`${datastorePath} is already staged (${staged} bytes, SHA-256 ${sha256} as ${latest.record} recorded): not downloaded, not uploaded`);
     } else {
       options.onStep?.(`downloading ${entry.iso_url} (published SHA-256 ${sha256})`);
+      // While the ISO downloads, govc logs in (the session is kept in the Govc's private home for the upload)
+      // and looks for the target folder: neither waits for the other, and the mkdir is left out when it exists.
+      folderProbe = findDatastoreFolder(govc, { datastore: at.datastore, path: posix.dirname(at.path) });
       const iso = await downloadIso({ ...fetchOptions, url: entry.iso_url, file: entry.iso_file, dir: config.media.download_dir!, expectedSha256: sha256, maxBytes: config.media.max_iso_bytes, onProgress: options.onProgress });
+      const folderExists = await folderProbe;
       size = iso.size;
       resumedFrom = iso.resumedFrom;
       options.onStep?.(`${iso.cached ? 'found' : 'downloaded'} ${iso.path}${iso.resumedFrom > 0 ? ` (resumed from byte ${iso.resumedFrom})` : ''}: ${iso.size} bytes, SHA-256 ${iso.sha256} as published`);
       options.onStep?.(`uploading to ${datastorePath}`);
-      await uploadDatastoreFile(govc, iso.path, at, uploadTimeoutMs(iso.size));
+      await uploadDatastoreFile(govc, iso.path, at, uploadTimeoutMs(iso.size), { folderExists: folderExists === true });
       const uploaded = await statDatastoreFile(govc, at);
       if (uploaded !== iso.size) throw new Error(`after the upload, ${datastorePath} holds ${uploaded ?? 'no'} bytes, not ${iso.size}; run again`);
-      rmSync(iso.path, { force: true });
+      // Freeing a gigabyte of page cache takes a tenth of a second or more: it runs on libuv's pool while the record is sealed.
+      removal = rm(iso.path, { force: true });
+      removal.catch(() => undefined); // awaited below; a failed record must not turn it into an unhandled rejection
     }
     const record = await writeMediaRecord({
       root: config.records,
@@ -102,8 +112,12 @@ export async function stageLineMedia(options: StageLineMediaOptions): Promise<St
         target: { platform: 'vsphere', vcenter: connection.vcenter, datacenter: connection.datacenter, datastore: at.datastore },
       },
     });
+    await removal;
     return { record, uploaded: !known, datastorePath, sha256, size, resumedFrom };
   } finally {
+    // A failed download must not remove govc's home from under a listing still running.
+    await folderProbe;
+    await removal?.catch(() => undefined);
     govc.close();
   }
 }

@@ -43,13 +43,16 @@ export async function statDatastoreFile(govc: Govc, at: DatastorePath): Promise<
 
 /**
  * Uploads a local file to a datastore (`govc datastore.mkdir -p`, then
- * `govc datastore.upload`), with `timeoutMs` for the transfer.
+ * `govc datastore.upload`), with `timeoutMs` for the transfer. A caller that
+ * already knows the folder exists (findDatastoreFolder) passes
+ * `folderExists: true` and saves the mkdir: each govc call costs a process
+ * start and a round of requests to vCenter.
  *
  * @example
  * await uploadDatastoreFile(govc, '.goldsmith/media/ubuntu.iso', { datastore: 'LocalDS_0', path: 'iso/ubuntu.iso' }, 3_600_000);
  */
-export async function uploadDatastoreFile(govc: Govc, local: string, at: DatastorePath, timeoutMs: number): Promise<void> {
+export async function uploadDatastoreFile(govc: Govc, local: string, at: DatastorePath, timeoutMs: number, options: { folderExists?: boolean } = {}): Promise<void> {
   const folder = posix.dirname(at.path);
-  if (folder !== '.' && folder !== '') await govc.run(['datastore.mkdir', '-p', '-ds', at.datastore, folder]);
+  if (folder !== '.' && folder !== '' && !options.folderExists) await govc.run(['datastore.mkdir', '-p', '-ds', at.datastore, folder]);
   await govc.run(['datastore.upload', '-ds', at.datastore, local, at.path], { timeoutMs });
 }
