@@ -184,7 +184,9 @@ function chunkDecoder(onData: (data: Buffer) => boolean): { push(chunk: Buffer):
           afterData = false; // the CRLF that ends a chunk's data
           continue;
         }
-        const size = parseInt(text.split(';')[0]!, 16);
+        const digits = text.split(';')[0]!.trim();
+        // Hex digits only: parseInt would take "-5" or "0x10" and lose its place in the stream.
+        const size = /^[0-9a-f]{1,12}$/i.test(digits) ? parseInt(digits, 16) : NaN;
         if (!Number.isFinite(size)) throw failure(`a bad chunk size line: ${text.slice(0, 40)}`, 'EPROTO');
         if (size === 0) state.complete = true; // trailers after the last chunk are not needed
         else left = size;
