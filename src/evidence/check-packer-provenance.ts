@@ -1,4 +1,6 @@
-import { z } from 'zod';
+import type { z } from 'zod';
+import { dsseEnvelopeSchema, IN_TOTO_PAYLOAD_TYPE } from './dsse.js';
+import { provenanceStatementSchema, type ResourceDescriptor } from './provenance-schema.js';
 
 /** The artifact a build record describes, as Packer's provenance must name it. */
 export interface ExpectedArtifact {
@@ -19,24 +21,6 @@ export interface PackerProvenanceFacts {
 
 export type CheckedPackerProvenance = { ok: true; facts: PackerProvenanceFacts } | { ok: false; problems: string[] };
 
-const IN_TOTO_PAYLOAD_TYPE = 'application/vnd.in-toto+json';
-
-const envelopeSchema = z.object({
-  payloadType: z.literal(IN_TOTO_PAYLOAD_TYPE),
-  payload: z.string().min(1),
-  signatures: z.array(z.object({ sig: z.string().min(1) })).min(1, 'an envelope with no signature'),
-});
-
-const statementSchema = z.object({
-  _type: z.literal('https://in-toto.io/Statement/v1'),
-  subject: z.array(z.object({ name: z.string(), digest: z.record(z.string(), z.string()) })).min(1, 'at least one subject'),
-  predicateType: z.literal('https://slsa.dev/provenance/v1'),
-  predicate: z.object({
-    buildDefinition: z.object({ buildType: z.string().min(1) }),
-    runDetails: z.object({ builder: z.object({ id: z.string().min(1) }) }),
-  }),
-});
-
 function issuesOf(error: z.ZodError): string {
   return error.issues.map((issue) => `${issue.path.join('.') || '(top)'}: ${issue.message}`).join('; ');
 }
@@ -44,8 +28,9 @@ function issuesOf(error: z.ZodError): string {
 /** The statement inside: the envelope's payload when Packer signed it, else the file itself. */
 function statementOf(value: unknown): { signed: boolean; statement: unknown } | string {
   if (typeof value === 'object' && value !== null && 'payloadType' in value) {
-    const envelope = envelopeSchema.safeParse(value);
+    const envelope = dsseEnvelopeSchema.safeParse(value);
     if (!envelope.success) return `is not a DSSE envelope of an in-toto statement (${issuesOf(envelope.error)})`;
+    if (envelope.data.payloadType !== IN_TOTO_PAYLOAD_TYPE) return `is not a DSSE envelope of an in-toto statement (payloadType: "${envelope.data.payloadType}", not "${IN_TOTO_PAYLOAD_TYPE}")`;
     try {
       return { signed: true, statement: JSON.parse(Buffer.from(envelope.data.payload, 'base64').toString('utf8')) };
     } catch (error) {
@@ -56,15 +41,19 @@ function statementOf(value: unknown): { signed: boolean; statement: unknown } | 
 }
 
 /** Why a subject is not the artifact the record describes; undefined when it is. */
-function subjectProblem(subject: { name: string; digest: Record<string, string> }, expected: ExpectedArtifact): string | undefined {
+/** A subject as Packer names it (a file's base name, or `<builder id>:<artifact id>`). */
+const nameOf = (subject: ResourceDescriptor): string => subject.name ?? subject.uri ?? '(unnamed)';
+
+function subjectProblem(subject: ResourceDescriptor, expected: ExpectedArtifact): string | undefined {
+  const name = nameOf(subject);
   if (expected.image) {
-    const digest = subject.digest.sha256?.toLowerCase();
+    const digest = subject.digest?.sha256?.toLowerCase();
     if (digest === expected.image.sha256) return undefined;
-    return `names ${subject.name} with SHA-256 ${digest ?? '(none)'}, but the image this build made, ${expected.image.file}, has SHA-256 ${expected.image.sha256}`;
+    return `names ${name} with SHA-256 ${digest ?? '(none)'}, but the image this build made, ${expected.image.file}, has SHA-256 ${expected.image.sha256}`;
   }
-  if (expected.artifactId === null) return `names ${subject.name}, but the build names no Packer artifact to compare it with (no manifest artifact_id)`;
-  if (subject.name.endsWith(`:${expected.artifactId}`)) return undefined;
-  return `names ${subject.name}, but the artifact this build made is ${expected.artifactId}`;
+  if (expected.artifactId === null) return `names ${name}, but the build names no Packer artifact to compare it with (no manifest artifact_id)`;
+  if (name.endsWith(`:${expected.artifactId}`)) return undefined;
+  return `names ${name}, but the artifact this build made is ${expected.artifactId}`;
 }
 
 /**
@@ -88,7 +77,7 @@ export function checkPackerProvenance(bytes: Buffer, expected: ExpectedArtifact)
   }
   const inner = statementOf(value);
   if (typeof inner === 'string') return { ok: false, problems: [inner] };
-  const parsed = statementSchema.safeParse(inner.statement);
+  const parsed = provenanceStatementSchema.safeParse(inner.statement);
   if (!parsed.success) return { ok: false, problems: [`is not an in-toto Statement v1 with SLSA provenance v1 (${issuesOf(parsed.error)})`] };
   const statement = parsed.data;
   const problems = statement.subject.map((subject) => subjectProblem(subject, expected)).filter((problem): problem is string => problem !== undefined);
@@ -99,7 +88,7 @@ export function checkPackerProvenance(bytes: Buffer, expected: ExpectedArtifact)
       signed: inner.signed,
       build_type: statement.predicate.buildDefinition.buildType,
       builder_id: statement.predicate.runDetails.builder.id,
-      subjects: statement.subject.map((subject) => subject.name),
+      subjects: statement.subject.map(nameOf),
     },
   };
 }

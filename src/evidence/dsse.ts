@@ -9,7 +9,7 @@ export const IN_TOTO_PAYLOAD_TYPE = 'application/vnd.in-toto+json';
 export const dsseEnvelopeSchema = z.object({
   payloadType: z.string().min(1),
   payload: z.string(),
-  signatures: z.array(z.object({ keyid: z.string().optional(), sig: z.string().min(1) })).min(1),
+  signatures: z.array(z.object({ keyid: z.string().optional(), sig: z.string().min(1) })).min(1, 'an envelope with no signature'),
 });
 
 export type DsseEnvelope = z.infer<typeof dsseEnvelopeSchema>;

@@ -33,7 +33,7 @@ export const provenanceStatementSchema = z.looseObject({
   _type: z.literal(STATEMENT_TYPE),
   subject: z
     .array(resourceDescriptorSchema.refine((subject) => subject.digest !== undefined && Object.keys(subject.digest).length > 0, { message: 'every subject needs a digest' }))
-    .min(1),
+    .min(1, 'at least one subject'),
   predicateType: z.literal(SLSA_PROVENANCE_V1),
   predicate: z.looseObject({
     buildDefinition: z.looseObject({

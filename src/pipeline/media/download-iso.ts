@@ -1,6 +1,6 @@
-import { createHash, type Hash } from 'node:crypto';
-import { closeSync, createReadStream, existsSync, mkdirSync, openSync, renameSync, rmSync, statSync, writeSync } from 'node:fs';
+import { closeSync, existsSync, mkdirSync, openSync, renameSync, rmSync, statSync, writeSync } from 'node:fs';
 import { join } from 'node:path';
+import { hashFile } from '../../evidence/hash-file.js';
 import { openMirrorBody } from './open-mirror-body.js';
 import type { MirrorFetchOptions } from './open-mirror-url.js';
 import { startTrailingHash } from './start-trailing-hash.js';
@@ -32,15 +32,6 @@ export interface DownloadedIso {
 /** Bytes between two notes to the hashing thread: it reads 1 MiB at a time, so it is woken about once per read. */
 const PUBLISH_EVERY = 1024 * 1024;
 
-async function hashInto(hash: Hash, path: string): Promise<number> {
-  let size = 0;
-  for await (const chunk of createReadStream(path, { highWaterMark: 1 << 20 }) as AsyncIterable<Buffer>) {
-    hash.update(chunk);
-    size += chunk.length;
-  }
-  return size;
-}
-
 /**
  * Downloads an ISO to `<dir>/<file>.partial`, hashing it with SHA-256 on
  * another thread just behind the writes (start-trailing-hash.ts), then
@@ -60,9 +51,8 @@ export async function downloadIso(options: DownloadIsoOptions): Promise<Download
   const final = join(options.dir, options.file);
   const partial = `${final}.partial`;
   if (existsSync(final)) {
-    const hash = createHash('sha256');
-    const size = await hashInto(hash, final);
-    if (hash.digest('hex') === options.expectedSha256) return { path: final, sha256: options.expectedSha256, size, resumedFrom: 0, cached: true };
+    const { sha256, size } = await hashFile(final);
+    if (sha256 === options.expectedSha256) return { path: final, sha256: options.expectedSha256, size, resumedFrom: 0, cached: true };
     rmSync(final, { force: true });
   }
 
