@@ -1,3 +1,3 @@
 #!/usr/bin/env node
-// Entry shim: the compiled CLI lives in dist/ (npm run build).
-import '../dist/cli.js';
+// Entry shim: the CLI runs from its bundle in dist/bundle/ (npm run build: tsc, then scripts/bundle.mjs).
+import '../dist/bundle/cli.js';

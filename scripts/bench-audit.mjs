@@ -233,8 +233,8 @@ function expectSuccess(name, result) {
 }
 
 async function main() {
-  if (!existsSync(join(REPO, 'dist/cli.js'))) {
-    process.stderr.write('dist/cli.js is missing: run "npm run bench:audit" (it builds first)\n');
+  if (!existsSync(join(REPO, 'dist/bundle/cli.js'))) {
+    process.stderr.write('dist/bundle/cli.js is missing: run "npm run bench:audit" (it builds first)\n');
     process.exit(2);
   }
   console.log(`corpus: ${CORPUS}`);

@@ -8,7 +8,7 @@ import { formatTextReport, summaryLine } from '../audit/format-text-report.js';
 import { parseAllowedSigners } from '../audit/parse-allowed-signers.js';
 import { readSigner } from '../evidence/read-signer.js';
 import { BuildQueue } from '../pipeline/build-queue.js';
-import { findPackageRoot } from '../pipeline/find-package-root.js';
+import { findPackageRoot } from '../config/find-package-root.js';
 import type { JobStore } from '../pipeline/job-store.js';
 import { openJobStore } from '../pipeline/open-job-store.js';
 import { promoteLine } from '../pipeline/promotion/promote-line.js';

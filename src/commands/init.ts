@@ -1,7 +1,7 @@
 import { accessSync, constants, lstatSync, mkdirSync, writeFileSync, type Stats } from 'node:fs';
 import { dirname, isAbsolute, join, relative, resolve } from 'node:path';
 import { writeKeyFiles } from '../evidence/write-key-files.js';
-import { findPackageRoot } from '../pipeline/find-package-root.js';
+import { findPackageRoot } from '../config/find-package-root.js';
 import { INIT_KEY_DIR, INIT_KEY_FILES, INIT_LINE, initFiles } from './init-files.js';
 import { UsageError } from './usage-error.js';
 

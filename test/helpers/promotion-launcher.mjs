@@ -1,5 +1,5 @@
 #!/usr/bin/env node
-// Runs `goldsmith promote` or `goldsmith rollback` from the built dist/ with an injected step hook,
+// Runs `goldsmith promote` or `goldsmith rollback` from the built bundle (dist/bundle/) with an injected step hook,
 // for the crash tests: at each point named by --pause-at (`<step>:started` once the step is journaled,
 // `<step>:acted` once it acted but before its result is journaled) the process says so on stderr and
 // waits for SIGUSR2, so a test can `kill -9` it exactly there, or stop the store before letting it go on.
@@ -20,9 +20,9 @@ const { values, positionals } = parseArgs({
 });
 const [command, line] = positionals;
 
-const dist = new URL('../../dist/', import.meta.url);
-const { loadConfig } = await import(new URL('config/load-config.js', dist).href);
-const { readSettings } = await import(new URL('config/settings.js', dist).href);
+const bundle = new URL('../../dist/bundle/', import.meta.url);
+const { loadConfig } = await import(new URL('load-config.js', bundle).href);
+const { readSettings } = await import(new URL('settings.js', bundle).href);
 
 const wanted = new Set(values['pause-at'].flatMap((point) => point.split(',')));
 /** The step hook: pauses at the wanted points until SIGUSR2. */
@@ -44,8 +44,8 @@ try {
   const settings = readSettings();
   const config = loadConfig({ file: values.config, cwd: process.cwd(), paths: settings.paths });
   const options = { requestedBy: values['requested-by'], stepHook };
-  const { promoteCommand } = await import(new URL('commands/promote.js', dist).href);
-  const { rollbackCommand } = await import(new URL('commands/rollback.js', dist).href);
+  const { promoteCommand } = await import(new URL('promote.js', bundle).href);
+  const { rollbackCommand } = await import(new URL('rollback.js', bundle).href);
   const run = command === 'promote' ? promoteCommand : rollbackCommand;
   process.exitCode = await run(config, settings, line, options, process.stdout, process.stderr);
 } catch (error) {

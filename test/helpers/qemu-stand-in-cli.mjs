@@ -5,11 +5,12 @@
 // checklist on real images.
 //
 //   node test/helpers/qemu-stand-in-cli.mjs --config goldsmith.yaml build img-test --wait
-const dist = new URL('../../dist/', import.meta.url);
-const { TEMPLATE_PLATFORMS } = await import(new URL('pipeline/stores/registry.js', dist).href);
-const { qemuBuildHooks } = await import(new URL('pipeline/stores/qemu/qemu-build-hooks.js', dist).href);
+// The bundle's own entries, so the patched registry is the very one its CLI reads.
+const bundle = new URL('../../dist/bundle/', import.meta.url);
+const { TEMPLATE_PLATFORMS } = await import(new URL('store-registry.js', bundle).href);
+const { qemuBuildHooks } = await import(new URL('qemu-build-hooks.js', bundle).href);
 
 const standIn = async () => ({ ok: true, facts: { checks: [{ name: 'stand-in', result: 'pass', detail: 'the test launcher replaced the image checklist' }] } });
 TEMPLATE_PLATFORMS.qemu = { ...TEMPLATE_PLATFORMS.qemu, buildHooks: (context) => qemuBuildHooks({ ...context, checkImage: standIn }) };
 
-await import(new URL('cli.js', dist).href);
+await import(new URL('cli.js', bundle).href);

@@ -1,6 +1,6 @@
 #!/usr/bin/env node
-// Starts `goldsmith serve` from the built dist/ the way the CLI will, for
-// tests and benchmarks, until src/cli.ts wires the `serve` command:
+// Starts `goldsmith serve` from the built bundle (dist/bundle/) the way the CLI does, with
+// tuning the CLI does not take, for tests and benchmarks:
 //
 //   node test/helpers/serve-launcher.mjs --config goldsmith.yaml --port 0 --host 127.0.0.1 \
 //     [--drain-seconds N] [--tuning JSON]
@@ -19,10 +19,10 @@ const { values } = parseArgs({
   },
 });
 
-const dist = new URL('../../dist/', import.meta.url);
-const { loadConfig } = await import(new URL('config/load-config.js', dist).href);
-const { serveCommand } = await import(new URL('commands/serve.js', dist).href);
-const { readSettings } = await import(new URL('config/settings.js', dist).href);
+const bundle = new URL('../../dist/bundle/', import.meta.url);
+const { loadConfig } = await import(new URL('load-config.js', bundle).href);
+const { serveCommand } = await import(new URL('serve.js', bundle).href);
+const { readSettings } = await import(new URL('settings.js', bundle).href);
 
 try {
   const settings = readSettings();

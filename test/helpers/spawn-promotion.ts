@@ -1,7 +1,7 @@
 import { execa, type ResultPromise } from 'execa';
 import { fileURLToPath } from 'node:url';
 
-/** The launcher that runs promote/rollback from dist/ with a pausing step hook. */
+/** The launcher that runs promote/rollback from the bundle (dist/bundle/) with a pausing step hook. */
 export const PROMOTION_LAUNCHER = fileURLToPath(new URL('./promotion-launcher.mjs', import.meta.url));
 
 export interface SpawnedPromotion {

@@ -28,7 +28,7 @@ export interface StartServeOptions {
 
 /**
  * Starts `goldsmith serve` in its own process (through the launcher over
- * dist/, as the CLI will) on a free port of 127.0.0.1, and resolves once it
+ * the bundle, as the CLI does) on a free port of 127.0.0.1, and resolves once it
  * logs "listening"; rejects with its output if it exits first.
  *
  * @example

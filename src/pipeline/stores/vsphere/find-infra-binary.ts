@@ -1,7 +1,7 @@
 import { existsSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import type { PathSettings } from '../../../config/settings.js';
-import { findPackageRoot } from '../../find-package-root.js';
+import { findPackageRoot } from '../../../config/find-package-root.js';
 
 /**
  * Where `govc` or `vcsim` is: GOLDSMITH_GOVC / GOLDSMITH_VCSIM when set,

@@ -4,7 +4,8 @@ import { fileURLToPath } from 'node:url';
 
 /**
  * The checkout goldsmith runs from: the nearest folder above this file whose
- * package.json is goldsmith's (the same from src/ under vitest and from dist/).
+ * package.json is goldsmith's (the same from src/ under vitest, from dist/ and
+ * from the bundle in dist/bundle/).
  *
  * @example
  * findPackageRoot() // '/srv/goldsmith'
