@@ -5,7 +5,8 @@
 //   node scripts/build-if-changed.mjs
 //
 // The digest covers every file under src/ (path and content, so a deleted file counts), the
-// tsconfig files, the lockfile and the bundler script; it is written to dist/.source-digest
+// tsconfig files, package.json (the bundle inlines or leaves out its dependencies), the
+// lockfile and the bundler script; it is written to dist/.source-digest
 // only after a build succeeded.
 import { execFileSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
@@ -15,7 +16,7 @@ import { fileURLToPath } from 'node:url';
 
 const REPO = fileURLToPath(new URL('..', import.meta.url));
 const STAMP = join(REPO, 'dist', '.source-digest');
-const INPUTS = ['src', 'tsconfig.json', 'tsconfig.build.json', 'package-lock.json', 'scripts/bundle.mjs'];
+const INPUTS = ['src', 'tsconfig.json', 'tsconfig.build.json', 'package.json', 'package-lock.json', 'scripts/bundle.mjs'];
 
 /** Every file under `path` (or `path` itself), sorted. */
 function filesOf(path) {

@@ -9,6 +9,7 @@
 // Packages that are CommonJS with native or dynamic loading (better-sqlite3, Bolt, Probot,
 // pino, ws, yauzl) stay in node_modules; the ESM ones every command loads are inlined.
 import { readFileSync, rmSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
 import { build } from 'rolldown';
 
 const root = new URL('../', import.meta.url);
@@ -36,12 +37,12 @@ const started = performance.now();
 const out = new URL('dist/bundle/', root);
 rmSync(out, { recursive: true, force: true });
 const { output } = await build({
-  cwd: root.pathname,
+  cwd: fileURLToPath(root),
   input,
   platform: 'node',
   external: isExternal,
   logLevel: 'warn',
   write: true,
-  output: { dir: out.pathname, format: 'esm', entryFileNames: '[name].js', chunkFileNames: '[name]-[hash].js' },
+  output: { dir: fileURLToPath(out), format: 'esm', entryFileNames: '[name].js', chunkFileNames: '[name]-[hash].js' },
 });
 console.log(`bundle: ${output.length} files in dist/bundle/ (${Math.round(performance.now() - started)} ms)`);

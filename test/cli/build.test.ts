@@ -161,7 +161,9 @@ describe('goldsmith build and the job commands', () => {
 
   it('Ctrl-C on build --wait stops following, not the build, and says how to follow or cancel it (exit 130)', async () => {
     const env = makePipelineEnv();
-    const child = execa(process.execPath, [CLI, '--config', env.configFile, 'build', 'test-slow', '--wait'], { reject: false });
+    // A step far longer than the test, so the build is still going when the cancel comes on a loaded machine.
+    writeFileSync(join(env.dir, 'packer', 'slow', 'long.pkrvars.hcl'), 'sleep_seconds = 300\n');
+    const child = execa(process.execPath, [CLI, '--config', env.configFile, 'build', 'test-long', '--wait'], { reject: false });
     let out = '';
     child.stdout!.on('data', (chunk: Buffer) => (out += chunk.toString()));
     for (let i = 0; i < 150 && !out.includes('provisioning'); i++) await new Promise((resolve) => setTimeout(resolve, 100));
@@ -175,6 +177,6 @@ describe('goldsmith build and the job commands', () => {
     expect(cancel.stdout).toBe('stopping job 1: Packer is cleaning up');
     const follow = await runCli(['--config', env.configFile, 'job', '1', '--wait']);
     expect(follow.exitCode).toBe(1);
-    expect(follow.stdout).toMatch(/job 1 test-slow: cancelled .*cancelled on request of cli:/);
+    expect(follow.stdout).toMatch(/job 1 test-long: cancelled .*cancelled on request of cli:/);
   });
 });
