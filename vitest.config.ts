@@ -1,4 +1,5 @@
 import { defineConfig } from 'vitest/config';
+import { HeavyFirstSequencer } from './test/heavy-first-sequencer.js';
 
 export default defineConfig({
   test: {
@@ -9,5 +10,6 @@ export default defineConfig({
     pool: 'forks',
     // Two test files at once on two cores: most tests wait on child processes (goldsmith, Packer, vcsim), not the CPU.
     maxWorkers: 2,
+    sequence: { sequencer: HeavyFirstSequencer },
   },
 });
